@@ -1,0 +1,75 @@
+"""One error vocabulary: each error has a stable code and maps to one exit status."""
+from __future__ import annotations
+
+
+class NewstraceError(Exception):
+    """Base error: `code` is stable (shown to users and stored with skipped reports)."""
+
+    code = "E000"
+    exit_status = 1
+
+    def __init__(self, message: str, *, source: str | None = None):
+        self.source = source
+        super().__init__(f"[{self.code}] {source + ': ' if source else ''}{message}")
+        self.message = message
+
+
+class InputNotFound(NewstraceError):
+    code = "E001"
+    exit_status = 2
+
+
+class EmptyInput(NewstraceError):
+    code = "E002"
+
+
+class BinaryInput(NewstraceError):
+    code = "E003"
+
+
+class EncodingError(NewstraceError):
+    code = "E004"
+
+
+class TooLarge(NewstraceError):
+    code = "E005"
+
+
+class UnsupportedInput(NewstraceError):
+    code = "E006"
+
+
+class FetchError(NewstraceError):
+    """A URL could not be fetched (unreachable, timeout, bad status, wrong content type)."""
+
+    code = "E007"
+
+
+class MalformedInput(NewstraceError):
+    """An HTML page, feed, WARC or JSON record that could not be parsed."""
+
+    code = "E008"
+
+
+class MetadataError(NewstraceError):
+    """A sidecar metadata file is unreadable or holds a bad value (e.g. a bad date)."""
+
+    code = "E009"
+
+
+class NoTextFound(NewstraceError):
+    """The input parsed but held no report text (e.g. an HTML page with no main text)."""
+
+    code = "E010"
+
+
+class StoreError(NewstraceError):
+    code = "E020"
+    exit_status = 3
+
+
+class NothingIngested(NewstraceError):
+    """Every input of a batch failed."""
+
+    code = "E030"
+    exit_status = 4

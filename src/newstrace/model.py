@@ -1,0 +1,382 @@
+"""The typed model every stage shares: reports as read, cleaned, parsed and annotated.
+
+Data flows one way: ingest -> clean -> extract (per report, pure) -> resolve (across reports)
+-> store -> report.  Every stage reads and returns these frozen dataclasses; only
+`extract/nlp.py` touches spaCy and converts its output to `ParsedReport` once.
+
+Offsets: `RawReport.text` is the original text as read (for a .txt file, the file decoded as
+UTF-8; for HTML, the main text trafilatura extracted).  `CleanReport.text` is what every later
+stage reads; `OffsetMap` turns cleaned offsets back into original offsets, so every span shown
+to a user can be found in what was ingested.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]  # [start, end) character offsets
+
+
+# --------------------------------------------------------------------------- ingest
+@dataclass(frozen=True)
+class RawReport:
+    """One report as an ingest reader produced it, before cleaning."""
+
+    source: str  # path or URL as ingested (for a WARC/feed/JSONL: "container#member")
+    text: str  # original text; every exported span refers to it
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None  # canonical URL when known
+    published: str | None = None  # YYYY-MM-DD
+    published_from: str = "none"  # metadata | html | text | none
+    media_type: str = "text/plain"  # text/plain, text/markdown, text/html, application/json ...
+    site: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # other sidecar fields (via, language_note, ...)
+
+
+@dataclass(frozen=True)
+class IngestProblem:
+    """An input that could not be read; stored and shown, never raised through a batch."""
+
+    source: str
+    code: str  # stable error code, see errors.py
+    message: str
+
+
+# --------------------------------------------------------------------------- clean
+@dataclass(frozen=True)
+class OffsetMap:
+    """Maps offsets in cleaned text back to offsets in the original text.
+
+    `runs` are (clean_start, orig_start, length) triples, sorted by clean_start, for stretches
+    copied unchanged; characters between runs were inserted or replaced by cleaning and map to
+    the nearest original position before them.
+    """
+
+    runs: tuple[tuple[int, int, int], ...]
+    clean_length: int = 0
+
+    @classmethod
+    def identity(cls, length: int) -> "OffsetMap":
+        return cls(((0, 0, length),), length)
+
+    def to_original(self, pos: int) -> int:
+        """Original offset of the cleaned character at `pos` (pos == len maps past the end)."""
+        if not self.runs:
+            return pos
+        starts = [r[0] for r in self.runs]
+        k = bisect.bisect_right(starts, pos) - 1
+        if k < 0:
+            return self.runs[0][1]
+        cs, os_, n = self.runs[k]
+        if pos < cs + n:
+            return os_ + (pos - cs)
+        return os_ + n  # inserted/replaced text: the position just after the previous run
+
+    def span_to_original(self, start: int, end: int) -> Span:
+        """[start, end) in cleaned text -> [start, end) in the original text."""
+        if end <= start:
+            o = self.to_original(start)
+            return (o, o)
+        return (self.to_original(start), self.to_original(end - 1) + 1)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A stretch of the original text that cleaning took out, and why."""
+
+    kind: str  # donation | subscription | app_promo | related | comments | share | photo_credit
+    #            | caption_repeat | social_handle | navigation | title_repeat | boilerplate
+    start: int  # original offsets
+    end: int
+    text: str
+    reason: str  # the features or lexicon entry that decided it
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A change cleaning made inside kept text (fused words split, mojibake fixed)."""
+
+    kind: str  # fused_word | unicode | quotes | whitespace
+    start: int  # original offsets of the text changed
+    end: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    raw: RawReport
+    text: str
+    offsets: OffsetMap
+    removals: tuple[Removal, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+    fingerprint: str = ""  # sha256 of the normalised cleaned text (exact-duplicate key)
+    paragraphs: tuple[Span, ...] = ()  # cleaned-text spans of paragraphs (blank-line or line breaks)
+
+
+# --------------------------------------------------------------------------- parse
+@dataclass(frozen=True)
+class Token:
+    i: int
+    text: str
+    start: int  # cleaned-text offsets
+    end: int
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int  # index of the head token (itself for a root)
+    ent_type: str  # "" when outside an entity
+    ent_iob: str  # B | I | O
+    sent: int  # sentence index
+    like_num: bool = False
+    is_punct: bool = False
+
+
+@dataclass(frozen=True)
+class Sentence:
+    i: int
+    start: int  # cleaned-text offsets
+    end: int
+    token_start: int
+    token_end: int  # exclusive
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    label: str
+    start: int  # cleaned-text offsets
+    end: int
+    token_start: int
+    token_end: int  # exclusive
+    text: str
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    """The parse of one cleaned report: what spaCy gave, in our own types."""
+
+    text: str
+    published: str | None  # YYYY-MM-DD, the anchor for relative dates
+    tokens: tuple[Token, ...]
+    sentences: tuple[Sentence, ...]
+    entities: tuple[EntitySpan, ...]
+    noun_chunks: tuple[tuple[int, int], ...] = ()  # token [start, end) of base noun phrases
+
+    def sentence_of(self, token_i: int) -> Sentence:
+        return self.sentences[self.tokens[token_i].sent]
+
+    def sentence_text(self, s: Sentence) -> str:
+        return self.text[s.start:s.end]
+
+
+# --------------------------------------------------------------------------- extract
+@dataclass(frozen=True)
+class Mention:
+    """A name found in one report, before resolution across reports."""
+
+    text: str  # as written
+    name: str  # cleaned name: titles/ranks stripped, possessive removed
+    label: str  # PERSON | ORG | GPE | LOC | FAC | NORP | WEAPON | VESSEL | FACILITY | MEDIA
+    start: int  # cleaned-text offsets
+    end: int
+    sentence: int
+    role: str | None = None  # descriptor kept as attribute: "National Security Council spokesman"
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO country code for places
+    origin: str = "model"  # model | gazetteer | rule
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One attribution: who said what, how, how sure."""
+
+    sentence: int  # index of the (first) sentence
+    sentence_text: str  # the sentence(s) holding the statement
+    start: int  # cleaned-text span covering the whole statement
+    end: int
+    speaker_text: str  # as written ("he", "sources familiar with ...", "" when no source)
+    speaker_name: str | None  # resolved within the report ("John Kirby"); None = unnamed / none
+    speaker_label: str | None  # PERSON | ORG | GPE | MEDIA | ... of the resolved speaker
+    speaker_mention: int | None  # index into Extraction.mentions of the resolved speaker
+    cue: str
+    content: str
+    quote_type: str  # direct | indirect | mixed | according_to | nominal | passive
+    stance: str  # assert | deny | hedge
+    hedges: tuple[str, ...] = ()
+    cited_source: str | None = None  # "sources familiar with ..." cited by the speaker
+    speaker_spans: tuple[Span, ...] = ()  # cleaned-text offsets
+    cue_spans: tuple[Span, ...] = ()
+    content_spans: tuple[Span, ...] = ()
+    date: str | None = None  # ISO date of what the statement reports, when the sentence gives one
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str
+    start: int
+    end: int
+    values: tuple[float, ...]
+    unit: str  # "containers", "mm", "km", "USD", "%", "men" ...
+    kind: str = "count"  # count | money | percent | distance | calibre | rate | multiplier
+    approximate: bool = False
+    qualifier: str | None = None  # about | as many as | at least | more than | approximately ...
+    is_range: bool = False
+    per: str | None = None  # rate period: day | week | month | year
+    statement: int | None = None  # index into Extraction.statements
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    text: str
+    start: int
+    end: int
+    value: str  # ISO with true precision: 2022-11-20 | 2022-11 | 2022 | 2022-W47
+    precision: str  # day | week | month | season | year | range
+    modifier: str | None = None  # early | mid | late | recent | approx
+    statement: int | None = None
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything the per-report stage found in one report."""
+
+    mentions: tuple[Mention, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    published: str | None = None  # inferred publication date when the report had none
+    published_from: str | None = None
+
+
+# --------------------------------------------------------------------------- resolve
+@dataclass(frozen=True)
+class Merge:
+    """Why two surface forms were resolved to one entity (so a user can undo it)."""
+
+    alias: str
+    into: str
+    rule: str  # exact | surname | spelling | acronym | typo | place_alias | role
+    evidence: str
+
+
+@dataclass(frozen=True)
+class DuplicateRelation:
+    """Report `a` repeats report `b` (exact, near-duplicate or syndicated copy)."""
+
+    a: str  # document ids
+    b: str
+    kind: str  # exact | near_duplicate | syndicated | shared_passage
+    similarity: float
+
+
+# --------------------------------------------------------------------------- ledger
+# The resolved view across reports: what the store holds after resolution, what the export
+# writes (EXPORT.md contract plus extra fields) and what the brief renders.
+@dataclass(frozen=True)
+class LedgerDocument:
+    id: str
+    source: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    published_from: str
+    text: str  # cleaned text: statement start/end refer to it
+    url: str | None = None
+    author: str | None = None
+    removals: tuple[Removal, ...] = ()
+
+
+@dataclass(frozen=True)
+class LedgerEntity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    roles: tuple[str, ...] = ()
+    country: str | None = None
+    merges: tuple[Merge, ...] = ()
+    parent: str | None = None  # institution this entity belongs to (Kirby -> NSC -> US government)
+
+
+@dataclass(frozen=True)
+class LedgerStatement:
+    id: str
+    document: str
+    sentence: str
+    sentence_index: int
+    speaker: str | None  # entity id
+    speaker_text: str
+    cue: str
+    stance: str
+    content: str
+    start: int
+    end: int
+    quote_type: str
+    hedges: tuple[str, ...] = ()
+    cited_source: str | None = None
+    claim: str | None = None
+    claim_stance: str | None = None  # support | deny | hedge toward its claim
+    date: str | None = None
+    spans: dict[str, list[list[int]]] = field(default_factory=dict)  # original offsets
+
+
+@dataclass(frozen=True)
+class LedgerQuantity:
+    document: str
+    text: str
+    values: tuple[float, ...]
+    unit: str
+    kind: str
+    approximate: bool
+    is_range: bool
+    qualifier: str | None = None
+    per: str | None = None
+    statement: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerTime:
+    document: str
+    text: str
+    value: str
+    precision: str
+    modifier: str | None = None
+    statement: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerClaim:
+    id: str
+    summary: str
+    statements: tuple[str, ...]
+    status: str = "alleged"  # alleged | corroborated | disputed
+    reasons: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()  # entity ids (or "unnamed:<outlet>") of independent origins
+    outlets: int = 0
+    reports: int = 0
+    evidence: tuple[str, ...] = ()  # satellite imagery | intelligence assessment | ...
+    deniers: tuple[str, ...] = ()  # entity ids
+    first_reported: str | None = None
+    event_date: str | None = None
+
+
+@dataclass(frozen=True)
+class Ledger:
+    documents: tuple[LedgerDocument, ...] = ()
+    entities: tuple[LedgerEntity, ...] = ()
+    statements: tuple[LedgerStatement, ...] = ()
+    claims: tuple[LedgerClaim, ...] = ()
+    quantities: tuple[LedgerQuantity, ...] = ()
+    times: tuple[LedgerTime, ...] = ()
+    relations: tuple[DuplicateRelation, ...] = ()

