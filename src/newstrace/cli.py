@@ -1,0 +1,111 @@
+"""The command line: each command parses its arguments, makes one API call and formats the result."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import api
+from .errors import NewstraceError
+from .settings import load_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="newstrace: trace claims in the news to their sources.")
+console = Console(stderr=True)
+STATE: dict = {}
+
+
+@app.callback()
+def main_options(
+    db: Optional[str] = typer.Option(None, "--db", help="Database: a SQLite path or postgresql://... URL "
+                                     "(default ./newstrace.db or $NEWSTRACE_DB)."),
+    processes: Optional[int] = typer.Option(None, "--processes", "-j", help="Worker processes for extraction."),
+    max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest input accepted (bytes)."),
+    gazetteer: Optional[str] = typer.Option(None, "--gazetteer", help="YAML file of extra places."),
+) -> None:
+    STATE["settings"] = load_settings(db=db, processes=processes, max_bytes=max_bytes, user_gazetteer=gazetteer)
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files, folders, URLs, feeds, WARC or JSONL files."),
+    outlet: Optional[str] = typer.Option(None, help="Outlet of a single input."),
+    published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD) of a single input."),
+    author: Optional[str] = typer.Option(None, help="Author of a single input."),
+    url: Optional[str] = typer.Option(None, help="Canonical URL of a single input."),
+    title: Optional[str] = typer.Option(None, help="Title of a single input."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON for scripts."),
+) -> None:
+    """Ingest reports.  Example: newstrace --db story.db ingest ../shared/corpus/seeds"""
+    from .progress import IngestProgress, print_summary
+
+    overrides = {k: v for k, v in dict(outlet=outlet, published=published, author=author, url=url,
+                                        title=title).items() if v}
+    with IngestProgress(console, enabled=not as_json) as progress:
+        summary = _run(lambda: api.ingest(inputs, STATE["settings"], overrides, progress.update))
+    if as_json:
+        print(json.dumps(summary.as_dict(), indent=1, default=str))
+    else:
+        print_summary(console, summary)
+    if summary.count("failed") and not (summary.count("stored") or summary.count("unchanged")):
+        raise typer.Exit(4)
+
+
+@app.command()
+def export(
+    format: str = typer.Option("json", "--format", "-f", help="json or csv"),
+    output: str = typer.Option(..., "--output", "-o", help="File (json) or folder (csv) to write."),
+) -> None:
+    """Export the ledger.  Example: newstrace export --format json --output ledger.json"""
+    paths = _run(lambda: api.export(STATE["settings"], format, output))
+    console.print(f"wrote {', '.join(paths)}")
+
+
+@app.command()
+def brief(
+    format: str = typer.Option("md", "--format", "-f", help="md or html"),
+    since: Optional[str] = typer.Option(None, "--since", help="Show what changed since YYYY-MM-DD."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+) -> None:
+    """Write the sourced brief.  Example: newstrace brief --format html --output brief.html"""
+    text = _run(lambda: api.brief(STATE["settings"], format, since))
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def status() -> None:
+    """Counts of what the store holds."""
+    print(json.dumps(_run(lambda: api.status(STATE["settings"])), indent=1))
+
+
+@app.command()
+def statements(speaker: Optional[str] = typer.Option(None, help="Only statements whose speaker matches.")) -> None:
+    """Statements grouped by speaker."""
+    from .progress import print_statements
+
+    print_statements(Console(), _run(lambda: api.ledger(STATE["settings"])), speaker)
+
+
+def _run(call):
+    try:
+        return call()
+    except NewstraceError as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(exc.exit_status)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""The per-report stage: one pure function from a parsed report to everything found in it."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Extraction, ParsedReport
+from .entities import extract_mentions
+from .places import Gazetteer, geocode_mentions
+from .quantities import extract_quantities
+from .statements import extract_statements
+from .times import extract_times, link_to_statements, statement_date
+
+
+def extract_report(parsed: ParsedReport, gazetteer: Gazetteer) -> Extraction:
+    """Mentions (geocoded), statements, quantities and times of one report, linked together."""
+    mentions = geocode_mentions(extract_mentions(parsed), parsed, gazetteer)
+    statements = extract_statements(parsed, mentions)
+    times = tuple(link_to_statements(extract_times(parsed), statements))
+    quantities = tuple(link_to_statements(extract_quantities(parsed), statements))
+    statements = tuple(s if s.date else replace(s, date=statement_date(s, times)) for s in statements)
+    return Extraction(mentions=tuple(mentions), statements=statements, quantities=quantities, times=times)

@@ -1,0 +1,160 @@
+"""Speaker resolution within one report: names, pronouns and descriptions to the right mention."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+from ..model import Mention, ParsedReport
+from ..resources import load_yaml
+
+ORGLIKE = ("ORG", "GPE", "MEDIA", "NORP", "FAC")
+FORWARD_WINDOW = 1  # sentences after an indefinite description where its name may follow
+
+
+@lru_cache(maxsize=1)
+def _nouns() -> dict:
+    data = load_yaml("speaker_nouns.yaml")
+    return {
+        "desc": {str(k): tuple(v) for k, v in (data.get("descriptions") or {}).items()},
+        "definite": frozenset(data.get("definite") or ()),
+        "person": frozenset(data["pronouns"]["person"]),
+        "thing": frozenset(data["pronouns"]["thing"]),
+        "plural": frozenset(data["pronouns"]["plural"]),
+        "labels": frozenset(data.get("speaker_labels") or ()),
+    }
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A resolved speaker: name, label and mention index (all None for unnamed sources)."""
+
+    name: str | None = None
+    label: str | None = None
+    mention: int | None = None
+
+
+@dataclass
+class SpeakerIndex:
+    """Mentions by position plus the running history of speakers and subjects, in text order."""
+
+    parsed: ParsedReport
+    mentions: Sequence[Mention]
+    starts: list[int] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)
+    history: list[tuple[int, Resolved]] = field(default_factory=list)  # (token, speaker)
+
+    def __post_init__(self) -> None:
+        labels = _nouns()["labels"]
+        self.order = sorted((k for k, m in enumerate(self.mentions) if m.label in labels),
+                            key=lambda k: self.mentions[k].start)
+        self.starts = [self.mentions[k].start for k in self.order]
+
+    # ------------------------------------------------------------------ lookups
+    def mentions_in(self, start: int, end: int) -> list[int]:
+        """Speaker-capable mentions inside [start, end) characters."""
+        lo = bisect.bisect_left(self.starts, start)
+        out = []
+        for j in range(lo, len(self.order)):
+            k = self.order[j]
+            if self.mentions[k].start >= end:
+                break
+            if self.mentions[k].end <= end:
+                out.append(k)
+        return out
+
+    def resolved_of(self, k: int) -> Resolved:
+        m = self.mentions[k]
+        name = m.name or m.text
+        if m.label == "PERSON" and " " not in name.strip():
+            full = self._full_name(name, m.start)
+            if full is not None:
+                return full
+        return Resolved(name, m.label, k)
+
+    def _full_name(self, surname: str, before: int) -> Resolved | None:
+        hi = bisect.bisect_left(self.starts, before)
+        for j in range(hi - 1, -1, -1):
+            k = self.order[j]
+            m = self.mentions[k]
+            if m.label == "PERSON" and " " in m.name and m.name.split()[-1] == surname:
+                return Resolved(m.name, m.label, k)
+        for j in range(hi, len(self.order)):  # named in full only later
+            k = self.order[j]
+            m = self.mentions[k]
+            if m.label == "PERSON" and " " in m.name and m.name.split()[-1] == surname:
+                return Resolved(m.name, m.label, k)
+        return None
+
+    def note(self, token: int, who: Resolved) -> None:
+        """Record a speaker or named subject at `token` for later pronouns and descriptions."""
+        if who.name is not None:
+            self.history.append((token, who))
+
+    def recent(self, token: int, labels: tuple[str, ...]) -> Resolved | None:
+        for t, who in reversed(self.history):
+            if t < token and who.label in labels:
+                return who
+        return None
+
+    def recent_fitting(self, token: int, labels: tuple[str, ...], word: str) -> Resolved | None:
+        """Most recent earlier speaker/mention with a fitting label, preferring one whose role or text holds `word`."""
+        pos = self.parsed.tokens[token].start
+        hi = bisect.bisect_left(self.starts, pos)
+        fallback = None
+        for j in range(hi - 1, max(-1, hi - 60), -1):
+            k = self.order[j]
+            m = self.mentions[k]
+            if m.label not in labels:
+                continue
+            if word in (m.role or "").lower() or word in m.text.lower():
+                return self.resolved_of(k)
+            if fallback is None:
+                fallback = k
+        spoken = self.recent(token, labels)
+        if spoken is not None:
+            return spoken
+        return self.resolved_of(fallback) if fallback is not None else None
+
+    def following(self, token: int, labels: tuple[str, ...]) -> Resolved | None:
+        """First fitting mention after `token` within the same or next sentence."""
+        tok = self.parsed.tokens[token]
+        last_sent = tok.sent + FORWARD_WINDOW
+        lo = bisect.bisect_left(self.starts, tok.end)
+        for j in range(lo, len(self.order)):
+            k = self.order[j]
+            m = self.mentions[k]
+            if m.sentence > last_sent:
+                break
+            if m.label in labels:
+                return self.resolved_of(k)
+        return None
+
+
+def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Resolved:
+    """Resolve the source whose head token is `head` and tokens [first, last] to a speaker."""
+    parsed = index.parsed
+    toks = parsed.tokens
+    nouns = _nouns()
+    inside = index.mentions_in(toks[first].start, toks[last].end)
+    if inside:
+        hit = [k for k in inside if index.mentions[k].start <= toks[head].start < index.mentions[k].end]
+        return index.resolved_of(hit[0] if hit else inside[0])
+    word = toks[head].text.lower()
+    if word in nouns["person"]:
+        return index.recent(head, ("PERSON",)) or Resolved()
+    if word in nouns["thing"]:
+        return index.recent(head, ORGLIKE) or Resolved()
+    lemma = toks[head].lemma.lower()
+    labels = nouns["desc"].get(lemma) or nouns["desc"].get(word)
+    if not labels or toks[head].tag in ("NNS", "NNPS"):
+        return Resolved()
+    dets = {toks[k].text.lower() for k in range(first, head)}
+    if dets & nouns["definite"]:
+        found = index.recent_fitting(head, labels, lemma)
+        if found is not None:
+            return found
+    elif not dets & {"a", "an"}:
+        return Resolved()
+    return index.following(last, labels) or Resolved()

@@ -1,0 +1,91 @@
+"""Per-report processing of a batch: clean, parse, extract — in this process or in worker processes.
+
+Each report is handled by pure functions (no database, no shared state), so a batch can be split
+across processes now and across a distributed engine later.  A report that fails becomes an
+`IngestProblem`; the rest of the batch goes on.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from .clean import clean_report
+from .extract.nlp import load_nlp, parse_reports
+from .extract.pipeline import extract_report
+from .extract.places import load_gazetteer
+from .extract.times import infer_published
+from .model import CleanReport, Extraction, IngestProblem, RawReport
+from .settings import Settings
+
+CHUNK = 16  # reports per worker task: large enough for nlp.pipe batching, small for progress
+
+
+@dataclass(frozen=True)
+class ProcessedReport:
+    raw: RawReport
+    clean: CleanReport
+    extraction: Extraction
+    published: str | None
+    published_from: str
+
+
+def process_chunk(raws: Sequence[RawReport], settings: Settings,
+                  outlet_lines: Mapping[str, Mapping[str, int]] | None = None
+                  ) -> list[ProcessedReport | IngestProblem]:
+    """Clean, parse and extract a list of reports; one failure never spoils the others."""
+    nlp = load_nlp(settings.spacy_model)
+    gazetteer = load_gazetteer(settings.user_gazetteer)
+    out: list[ProcessedReport | IngestProblem | None] = [None] * len(raws)
+    ready: list[tuple[int, CleanReport, str | None, str]] = []
+    for k, raw in enumerate(raws):
+        try:
+            clean = clean_report(raw, (outlet_lines or {}).get(raw.outlet or ""))
+            published, published_from = raw.published, raw.published_from
+            if not published:
+                published = infer_published(clean.text)
+                published_from = "text" if published else "none"
+            ready.append((k, clean, published, published_from))
+        except Exception as exc:  # noqa: BLE001 - any failure is this report's problem only
+            out[k] = IngestProblem(raw.source, "E011", f"cleaning failed: {exc!r}")
+    parsed_iter = parse_reports(nlp, [(c.text, p) for _, c, p, _ in ready])
+    for (k, clean, published, published_from) in ready:
+        try:
+            parsed = next(parsed_iter)
+            extraction = extract_report(parsed, gazetteer)
+            out[k] = ProcessedReport(raws[k], clean, extraction, published, published_from)
+        except Exception as exc:  # noqa: BLE001
+            out[k] = IngestProblem(raws[k].source, "E012", f"extraction failed: {exc!r}")
+    return [o for o in out if o is not None]
+
+
+def _chunks(items: Iterable[RawReport], n: int) -> Iterator[list[RawReport]]:
+    chunk: list[RawReport] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def process_reports(raws: Iterable[RawReport], settings: Settings,
+                    outlet_lines: Mapping[str, Mapping[str, int]] | None = None
+                    ) -> Iterator[ProcessedReport | IngestProblem]:
+    """Process reports in order, with `settings.processes` worker processes (1 = in process)."""
+    workers = max(1, int(settings.processes or 1))
+    if workers == 1:
+        for chunk in _chunks(raws, CHUNK):
+            yield from process_chunk(chunk, settings, outlet_lines)
+        return
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = []
+        for chunk in _chunks(raws, CHUNK):
+            pending.append(pool.submit(process_chunk, chunk, settings, outlet_lines))
+            if len(pending) >= workers * 2:
+                yield from pending.pop(0).result()
+        for fut in pending:
+            yield from fut.result()

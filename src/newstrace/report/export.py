@@ -1,0 +1,82 @@
+"""Exports of the Ledger: JSON per the `newstrace/1` contract (shared/eval/EXPORT.md) and CSV per table."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import asdict
+from typing import Any
+
+from ..model import Ledger
+
+FORMAT = "newstrace/1"
+
+
+def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
+    """The export document: contract fields first, extra fields beside them."""
+    return {
+        "format": FORMAT,
+        "documents": [
+            {"id": d.id, "source": d.source, "title": d.title, "outlet": d.outlet, "published": d.published,
+             "published_from": d.published_from, "text": d.text, "url": d.url, "author": d.author,
+             "removed": [{"kind": r.kind, "start": r.start, "end": r.end, "text": r.text} for r in d.removals]}
+            for d in ledger.documents],
+        "entities": [
+            {"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases), "lat": e.lat, "lon": e.lon,
+             "roles": list(e.roles), "country": e.country, "parent": e.parent,
+             "merges": [asdict(m) for m in e.merges]}
+            for e in ledger.entities],
+        "statements": [
+            {"id": s.id, "document": s.document, "sentence": s.sentence, "speaker": s.speaker,
+             "speaker_text": s.speaker_text, "cue": s.cue, "stance": s.stance, "content": s.content,
+             "start": s.start, "end": s.end, "claim": s.claim, "claim_stance": s.claim_stance, "date": s.date,
+             "quote_type": s.quote_type, "hedges": list(s.hedges), "cited_source": s.cited_source,
+             "spans": s.spans}
+            for s in ledger.statements],
+        "claims": [
+            {"id": c.id, "summary": c.summary, "statements": list(c.statements), "status": c.status,
+             "origins": list(c.origins), "outlets": c.outlets, "reports": c.reports, "reasons": list(c.reasons),
+             "evidence": list(c.evidence), "deniers": list(c.deniers), "first_reported": c.first_reported,
+             "event_date": c.event_date}
+            for c in ledger.claims],
+        "quantities": [
+            {"document": q.document, "text": q.text, "values": list(q.values), "unit": q.unit,
+             "approximate": q.approximate, "range": q.is_range, "statement": q.statement, "kind": q.kind,
+             "qualifier": q.qualifier, "per": q.per, "start": q.start, "end": q.end}
+            for q in ledger.quantities],
+        "times": [
+            {"document": t.document, "text": t.text, "value": t.value, "statement": t.statement,
+             "precision": t.precision, "modifier": t.modifier, "start": t.start, "end": t.end}
+            for t in ledger.times],
+        "relations": [asdict(r) for r in ledger.relations],
+    }
+
+
+def write_json(ledger: Ledger, path: str) -> str:
+    data = ledger_to_dict(ledger)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+    os.replace(tmp, path)
+    return path
+
+
+def write_csv(ledger: Ledger, folder: str) -> list[str]:
+    """One CSV file per table in `folder`; lists and dicts are written as JSON in their cell."""
+    os.makedirs(folder, exist_ok=True)
+    written = []
+    for table, rows in ledger_to_dict(ledger).items():
+        if not isinstance(rows, list):
+            continue
+        path = os.path.join(folder, f"{table}.csv")
+        columns: list[str] = []
+        for row in rows:
+            columns.extend(k for k in row if k not in columns)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=columns or ["id"])
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                                 for k, v in row.items()})
+        written.append(path)
+    return written

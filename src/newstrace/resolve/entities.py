@@ -1,0 +1,449 @@
+"""Incremental entity resolution across reports: mentions -> entities, every merge recorded."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from ..model import Mention, Merge
+from . import names as nm
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "FACILITY"})
+ORG_LABELS = frozenset({"ORG", "MEDIA", "NORP"})
+
+
+@dataclass(frozen=True)
+class ResolvedEntity:
+    """One resolved entity as the store keeps it (the lead maps it to model.LedgerEntity)."""
+
+    key: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    merges: tuple[Merge, ...] = ()
+    parent: str | None = None  # key of the institution/country it belongs to
+    mentions: int = 0  # 0: created only as a parent from the institutions table
+    documents: tuple[str, ...] = ()
+
+
+@dataclass
+class _Entity:
+    key: str
+    names: Counter = field(default_factory=Counter)  # surface name -> count
+    labels: Counter = field(default_factory=Counter)
+    roles: Counter = field(default_factory=Counter)
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    merges: list[Merge] = field(default_factory=list)
+    docs: set[str] = field(default_factory=set)
+    sentences: set[tuple[str, int]] = field(default_factory=set)
+    mentions: int = 0
+
+    def is_person(self) -> bool:
+        return self.labels.get("PERSON", 0) > 0 and self.labels["PERSON"] * 2 >= sum(self.labels.values())
+
+    def full_names(self) -> list[str]:
+        return [n for n in self.names if not nm.is_single_word(n)]
+
+    def is_bare_surname(self) -> bool:
+        """Only ever seen as one word and not a known alias/acronym (e.g. 'Kirby')."""
+        return not self.full_names() and not any(nm.lookup_alias(n) or nm.looks_like_acronym(n) and n.isupper()
+                                                 for n in self.names)
+
+    def place_like(self) -> bool:
+        return any(l in PLACE_LABELS for l in self.labels) or self.lat is not None
+
+
+def _km(a: _Entity, b: _Entity) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dl = math.radians(b.lon - a.lon)
+    x = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742 * math.asin(math.sqrt(min(1.0, x)))
+
+
+class EntityResolver:
+    """Fed one report's mentions at a time; blocking-key indexes, never all pairs."""
+
+    def __init__(self, known: Iterable[ResolvedEntity] = ()) -> None:
+        self._ents: dict[str, _Entity] = {}
+        self._redirect: dict[str, str] = {}
+        self._index: dict[str, set[str]] = {}
+        self._next = 1
+        for r in known:
+            e = self._new(r.key)
+            e.names.update({a: 1 for a in r.aliases})
+            e.names[r.name] += 1
+            e.labels[r.type] += max(1, r.mentions)
+            e.roles.update(r.roles)
+            e.lat, e.lon, e.country = r.lat, r.lon, r.country
+            e.merges.extend(r.merges)
+            e.docs.update(r.documents)
+            e.mentions = r.mentions
+            self._index_entity(e)
+            if r.key.startswith("e") and r.key[1:].isdigit():
+                self._next = max(self._next, int(r.key[1:]) + 1)
+
+    # ------------------------------------------------------------------ public API
+    def add_report(self, doc_id: str, mentions: Sequence[Mention], speakers: Sequence[str | None] = ()) -> list[str]:
+        """Resolve one report's mentions; returns the entity key of each mention (current keys).
+
+        `speakers` are statement speaker names: one that matches no mention of the report is
+        added as an extra name so the statement has an entity to point at.
+        """
+        forms = [self._form(m) for m in mentions]
+        groups = self._local_groups(mentions, forms)
+        seen = {nm.normalize_name(f) for f in forms}
+        for sp in speakers:
+            if sp and nm.normalize_name(self._canonical_form(sp)) not in seen and not self._speaker_in_report(sp, forms):
+                seen.add(nm.normalize_name(self._canonical_form(sp)))
+                groups.append(_Group(self._canonical_form(sp), [], label="PERSON" if len(sp.split()) in (2, 3)
+                                     and sp.istitle() else "ORG", surfaces=[sp]))
+        keys: list[str | None] = [None] * len(mentions)
+        # full names first, so one-word names find them
+        for g in sorted(groups, key=lambda g: nm.is_single_word(g.form)):
+            key = self._place_group(doc_id, g, mentions)
+            for i in g.members:
+                keys[i] = key
+        return [self.canonical_key(k) for k in keys]  # type: ignore[arg-type]
+
+    def canonical_key(self, key: str) -> str:
+        """Current key of an entity (keys of merged-away entities redirect to the survivor)."""
+        while key in self._redirect:
+            key = self._redirect[key]
+        return key
+
+    def lookup(self, name: str) -> str | None:
+        """Current key of the entity holding `name` (exact, alias or unambiguous surname), else None."""
+        form = self._canonical_form(name)
+        hits = self._candidates("n:" + nm.normalize_name(form))
+        if hits:
+            return sorted(hits)[0]
+        if nm.is_single_word(form):
+            full = [k for k in self._candidates("s:" + nm.surname_of(form)) if self._ents[k].full_names()]
+            if len(full) == 1:
+                return full[0]
+        return None
+
+    def entities(self) -> list[ResolvedEntity]:
+        """Every live entity with its name, type, aliases, roles, place, merges and parent key."""
+        parents = {k: self._parent_of(e) for k, e in list(self._ents.items())}
+        out = []
+        for k, e in self._ents.items():
+            out.append(ResolvedEntity(
+                key=k, name=self._display_name(e), type=self._type_of(e),
+                aliases=tuple(sorted(e.names, key=lambda n: (-e.names[n], n))),
+                roles=tuple(r for r, _ in e.roles.most_common()), lat=e.lat, lon=e.lon, country=e.country,
+                merges=tuple(e.merges), parent=parents.get(k), mentions=e.mentions, documents=tuple(sorted(e.docs))))
+        return sorted(out, key=lambda r: (int(r.key[1:]) if r.key[1:].isdigit() else 0, r.key))
+
+    # ------------------------------------------------------------------ per-report grouping
+    def _canonical_form(self, name: str) -> str:
+        info = nm.lookup_alias(name)
+        return info.canonical if info else name.strip()
+
+    def _form(self, m: Mention) -> str:
+        return self._canonical_form(m.name or m.text)
+
+    def _speaker_in_report(self, speaker: str, forms: list[str]) -> bool:
+        sp = nm.normalize_name(speaker)
+        return any(nm.normalize_name(f).endswith(" " + sp) or sp.endswith(" " + nm.normalize_name(f)) for f in forms)
+
+    def _local_groups(self, mentions: Sequence[Mention], forms: list[str]) -> list["_Group"]:
+        by_norm: dict[str, _Group] = {}
+        for i, (m, f) in enumerate(zip(mentions, forms)):
+            g = by_norm.setdefault(nm.normalize_name(f), _Group(f, []))
+            g.members.append(i)
+            g.surfaces.append(m.name or m.text)
+        # a one-word name joins the full PERSON name of this report it is the surname of
+        persons = [g for g in by_norm.values() if not nm.is_single_word(g.form)
+                   and Counter(mentions[i].label for i in g.members).most_common(1)[0][0] == "PERSON"]
+        for key, g in list(by_norm.items()):
+            if not nm.is_single_word(g.form) or nm.lookup_alias(g.form):
+                continue
+            cands = [p for p in persons if nm.surname_of(p.form) == nm.normalize_name(g.form)]
+            if not cands:
+                continue
+            first = min(mentions[i].start for i in g.members)
+            before = [p for p in cands if min(mentions[i].start for i in p.members) < first] or cands
+            target = max(before, key=lambda p: min(mentions[i].start for i in p.members))
+            target.members.extend(g.members)
+            target.surfaces.extend(g.surfaces)
+            target.folded.append((g.form, "surname", f"'{g.form}' follows '{target.form}' in the same report"))
+            del by_norm[key]
+        return list(by_norm.values())
+
+    # ------------------------------------------------------------------ global placement
+    def _place_group(self, doc_id: str, g: "_Group", mentions: Sequence[Mention]) -> str:
+        hits = self._candidates("n:" + nm.normalize_name(g.form))
+        if hits:
+            e = self._ents[sorted(hits, key=lambda k: -self._ents[k].mentions)[0]]
+        else:
+            e = self._new()
+        for s in g.surfaces:
+            if s not in e.names and e.names and nm.normalize_name(s) in {nm.normalize_name(n) for n in e.names}:
+                e.merges.append(Merge(s, self._display_name(e), "spelling", "same name once case, hyphens, dots and accents are ignored"))
+        for s in g.surfaces:
+            info = nm.lookup_alias(s)
+            if info and not info.is_capital and nm.normalize_name(s) != nm.normalize_name(info.canonical) and s not in e.names:
+                rule = "acronym" if nm.looks_like_acronym(s) else "alias"
+                e.merges.append(Merge(s, info.canonical, rule, "listed in resources/institutions.yaml"))
+        for alias, rule, why in g.folded:
+            if alias not in e.names:
+                e.merges.append(Merge(alias, g.form, rule, why))
+        e.names.update(g.surfaces)
+        if g.label:
+            e.labels[g.label] += 1
+        for i in g.members:
+            m = mentions[i]
+            e.labels[m.label] += 1
+            e.mentions += 1
+            e.sentences.add((doc_id, m.sentence))
+            if m.role:
+                e.roles[m.role.strip()] += 1
+            if m.lat is not None and e.lat is None:
+                e.lat, e.lon = m.lat, m.lon
+            if m.country and not e.country:
+                e.country = m.country
+        e.docs.add(doc_id)
+        self._index_entity(e)
+        return self._link(e.key)
+
+    def _link(self, key: str) -> str:
+        """Merge `key` with every blocked candidate a rule accepts, until nothing changes."""
+        changed = True
+        while changed:
+            changed = False
+            e = self._ents[key]
+            for other in sorted(self._neighbours(e)):
+                if other == key or other not in self._ents:
+                    continue
+                found = self._rule_between(e, self._ents[other])
+                if found:
+                    key = self._merge(key, other, *found)
+                    changed = True
+                    break
+        return key
+
+    def _neighbours(self, e: _Entity) -> set[str]:
+        out: set[str] = set()
+        for n in list(e.names):
+            for bk in nm.blocking_keys(n) + ["c:" + nm.core_org_name(n)]:
+                out |= self._candidates(bk)
+        if e.lat is not None:
+            out |= self._candidates(f"g:{round(e.lat, 1)},{round(e.lon, 1)}")
+        # a bare surname waits for its full name: look the other way too
+        for n in e.full_names():
+            out |= self._candidates("n:" + nm.surname_of(n))
+        return out
+
+    def _rule_between(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
+        """(alias, rule, evidence) when a rule says `a` and `b` are one entity."""
+        for x, y in ((a, b), (b, a)):
+            for n in x.names:
+                for o in y.names:
+                    if nm.looks_like_acronym(n) and not nm.is_single_word(o) and nm.acronym_of(o) == nm.normalize_name(n):
+                        return n, "acronym", f"'{n}' is the initials of '{o}'"
+                    if (not nm.is_single_word(n) or not nm.is_single_word(o)) and nm.core_org_name(n) == nm.core_org_name(o) \
+                            and not x.is_person() and not y.is_person() and nm.normalize_name(n) != nm.normalize_name(o):
+                        return n, "spelling", f"'{n}' and '{o}' differ only by a generic word"
+            if x.is_bare_surname() and y.full_names() and not x.place_like():
+                s = nm.normalize_name(next(iter(x.names)))
+                if any(nm.surname_of(f) == s for f in y.full_names()) and self._unique_surname_holder(s) == y.key:
+                    return next(iter(x.names)), "surname", f"'{y.full_names()[0]}' is the only full name with surname '{s}'"
+        if a.is_person() and b.is_person():
+            hit = self._role_rule(a, b)
+            if hit:
+                return hit
+        if a.place_like() and b.place_like():
+            hit = self._place_rule(a, b)
+            if hit:
+                return hit
+        return self._typo_rule(a, b)
+
+    def _unique_surname_holder(self, surname: str) -> str | None:
+        full = {k for k in self._candidates("s:" + surname)
+                if any(nm.surname_of(f) == surname for f in self._ents[k].full_names())}
+        return next(iter(full)) if len(full) == 1 else None
+
+    def _role_rule(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
+        if a.sentences & b.sentences:
+            return None
+        for n in a.full_names():
+            for o in b.full_names():
+                if nm.surname_of(n) != nm.surname_of(o) or nm.first_name_of(n) == nm.first_name_of(o):
+                    continue
+                for ra in a.roles:
+                    for rb in b.roles:
+                        if nm.roles_match(ra, rb):
+                            return n, "role", f"same surname and role: '{ra}' / '{rb}'"
+        return None
+
+    def _place_rule(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
+        if any(self._is_country_or_capital(n) for n in list(a.names) + list(b.names)):
+            return None
+        if a.lat is not None and b.lat is not None and _km(a, b) < 1.0:
+            return next(iter(a.names)), "place_alias", f"same coordinates ({a.lat:.3f}, {a.lon:.3f})"
+        for n in a.names:
+            for o in b.names:
+                if nm.normalize_name(n) != nm.normalize_name(o) and nm.same_place_by_name(n, o):
+                    return n, "place_alias", f"'{n}' and '{o}' are names of one gazetteer place"
+        return None
+
+    def _is_country_or_capital(self, name: str) -> bool:
+        info = nm.lookup_alias(name)
+        return bool(info and info.type == "GPE")
+
+    def _typo_rule(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
+        if a.sentences & b.sentences or a.is_person() != b.is_person():
+            return None
+        if self._type_of(a) == "GPE" or self._type_of(b) == "GPE":
+            return None
+        min_len, min_ratio = nm.typo_thresholds()
+        for n in a.names:
+            for o in b.names:
+                nn, no = nm.normalize_name(n), nm.normalize_name(o)
+                if nn == no or min(len(nn), len(no)) < min_len:
+                    continue
+                tn, to = nn.split(), no.split()
+                if a.is_person() and tn[0] != to[0]:
+                    continue
+                if tn[0] != to[0] and len(_common_prefix(nn, no)) < 5:
+                    continue
+                if fuzz.ratio(nn, no) >= min_ratio:
+                    return n, "typo", f"'{n}' ~ '{o}' (ratio {fuzz.ratio(nn, no):.0f})"
+        return None
+
+    # ------------------------------------------------------------------ bookkeeping
+    def _new(self, key: str | None = None) -> _Entity:
+        if key is None:
+            key = f"e{self._next}"
+            self._next += 1
+        e = _Entity(key)
+        self._ents[key] = e
+        return e
+
+    def _candidates(self, bkey: str) -> set[str]:
+        return {self.canonical_key(k) for k in self._index.get(bkey, ())} & self._ents.keys()
+
+    def _index_entity(self, e: _Entity) -> None:
+        for n in e.names:
+            for bk in nm.blocking_keys(n) + ["c:" + nm.core_org_name(n)]:
+                self._index.setdefault(bk, set()).add(e.key)
+        if e.lat is not None:
+            for dl in (-0.1, 0.0, 0.1):
+                for dn in (-0.1, 0.0, 0.1):
+                    self._index.setdefault(f"g:{round(e.lat + dl, 1)},{round(e.lon + dn, 1)}", set()).add(e.key)
+
+    def _merge(self, a: str, b: str, alias: str, rule: str, evidence: str) -> str:
+        ea, eb = self._ents[a], self._ents[b]
+        keep, gone = (ea, eb) if (ea.mentions, -int(ea.key[1:] or 0) if ea.key[1:].isdigit() else 0) >= \
+            (eb.mentions, -int(eb.key[1:]) if eb.key[1:].isdigit() else 0) else (eb, ea)
+        alias_owner = ea if alias in ea.names else eb
+        into = self._display_name(eb if alias_owner is ea else ea)
+        keep.names.update(gone.names)
+        keep.labels.update(gone.labels)
+        keep.roles.update(gone.roles)
+        keep.merges.extend(gone.merges)
+        keep.merges.append(Merge(alias, into, rule, evidence))
+        keep.docs |= gone.docs
+        keep.sentences |= gone.sentences
+        keep.mentions += gone.mentions
+        if keep.lat is None:
+            keep.lat, keep.lon = gone.lat, gone.lon
+        keep.country = keep.country or gone.country
+        del self._ents[gone.key]
+        self._redirect[gone.key] = keep.key
+        self._index_entity(keep)
+        return keep.key
+
+    def _display_name(self, e: _Entity) -> str:
+        for n in e.names:
+            info = nm.lookup_alias(n)
+            if info and not info.is_capital:
+                return info.canonical
+        pool = e.full_names() if e.is_person() and e.full_names() else list(e.names)
+        if not pool:
+            return ""
+        return max(pool, key=lambda n: (e.names[n], len(n), n))
+
+    def _type_of(self, e: _Entity) -> str:
+        for n in e.names:
+            info = nm.lookup_alias(n)
+            if info:
+                return info.type
+        if not e.labels:
+            return "ORG"
+        if e.labels.get("PERSON", 0) and e.full_names() and e.is_person():
+            return "PERSON"
+        return max(e.labels, key=lambda l: (e.labels[l], l == "PERSON", l))
+
+    def _parent_of(self, e: _Entity) -> str | None:
+        for n in e.names:
+            info = nm.lookup_alias(n)
+            if info and info.parent:
+                return self._ensure(info.parent)
+        if self._type_of(e) != "PERSON":
+            return None
+        best: tuple[int, str] | None = None
+        for role in e.roles:
+            toks = nm.name_tokens(role)
+            for size in range(min(6, len(toks)), 0, -1):
+                for i in range(len(toks) - size + 1):
+                    gram = " ".join(toks[i:i + size])
+                    info = nm.alias_table().get(gram)
+                    hits = self._candidates("n:" + gram)
+                    hits = {k for k in hits if k != e.key and not self._ents[k].is_person()}
+                    if info and not info.is_capital:
+                        target = self._ensure(info.canonical)
+                    elif hits and (size > 1 or nm.looks_like_acronym(next(iter(self._ents[next(iter(hits))].names)))):
+                        target = sorted(hits)[0]
+                    else:
+                        continue
+                    if best is None or size > best[0]:
+                        best = (size, target)
+        return best[1] if best else None
+
+    def _ensure(self, name: str) -> str:
+        """Key of the entity named `name`, creating a mention-less one from the institutions table."""
+        hits = self._candidates("n:" + nm.normalize_name(name))
+        if hits:
+            return sorted(hits)[0]
+        e = self._new()
+        e.names[name] += 1
+        info = nm.lookup_alias(name)
+        e.labels[info.type if info else "ORG"] += 1
+        self._index_entity(e)
+        return e.key
+
+
+@dataclass
+class _Group:
+    """The mentions of one report sharing a name (after surname folding)."""
+
+    form: str
+    members: list[int]
+    label: str | None = None  # only for speaker names that have no mention
+    surfaces: list[str] = field(default_factory=list)
+    folded: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def resolve_entities(reports: Iterable[tuple[str, Sequence[Mention]]]) -> tuple[list[ResolvedEntity], list[list[str]]]:
+    """Resolve many reports at once: (entities, entity key per mention for each report)."""
+    r = EntityResolver()
+    keys = [r.add_report(doc, ms) for doc, ms in reports]
+    return r.entities(), [[r.canonical_key(k) for k in ks] for ks in keys]

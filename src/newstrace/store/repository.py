@@ -1,0 +1,144 @@
+"""Reading and writing model objects: one report with everything derived from it, and the Ledger."""
+from __future__ import annotations
+
+import hashlib
+from typing import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..model import (DuplicateRelation, IngestProblem, Ledger, LedgerClaim, LedgerDocument,
+                     LedgerEntity, LedgerQuantity, LedgerStatement, LedgerTime, Merge, OffsetMap,
+                     Removal)
+from .schema import (ClaimRow, DocumentRow, EntityRow, MentionRow, ProblemRow, QuantityRow,
+                     RelationRow, RemovalRow, RepairRow, StatementRow, TimeRow)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def doc_id(pk: int) -> str:
+    return f"d{pk}"
+
+
+def find_document(session: Session, text: str) -> int | None:
+    """The id of a stored report with exactly this raw text, if any (idempotent ingest)."""
+    return session.scalar(select(DocumentRow.id).where(DocumentRow.content_hash == content_hash(text)))
+
+
+def save_problem(session: Session, problem: IngestProblem) -> None:
+    session.add(ProblemRow(source=problem.source, code=problem.code, message=problem.message))
+
+
+def save_report(session: Session, processed, minhash: bytes | None = None,
+                sentence_keys: Sequence[str] = ()) -> DocumentRow:
+    """Store one processed report with its removals, repairs, mentions, statements, quantities, times.
+
+    Returns the flushed DocumentRow (its id set); the caller commits, so a report lands whole or not at all.
+    """
+    raw, clean, ex = processed.raw, processed.clean, processed.extraction
+    omap = clean.offsets
+    doc = DocumentRow(
+        source=raw.source, content_hash=content_hash(raw.text), fingerprint=clean.fingerprint,
+        title=raw.title, outlet=raw.outlet, author=raw.author, url=raw.url, site=raw.site,
+        published=processed.published, published_from=processed.published_from,
+        media_type=raw.media_type, extra=dict(raw.extra), raw_text=raw.text, clean_text=clean.text,
+        offsets=[list(r) for r in omap.runs], minhash=minhash, sentence_keys=list(sentence_keys))
+    session.add(doc)
+    session.flush()
+    for r in clean.removals:
+        session.add(RemovalRow(document_id=doc.id, kind=r.kind, start=r.start, end=r.end, text=r.text, reason=r.reason))
+    for r in clean.repairs:
+        session.add(RepairRow(document_id=doc.id, kind=r.kind, start=r.start, end=r.end, before=r.before, after=r.after))
+    for m in ex.mentions:
+        session.add(MentionRow(document_id=doc.id, text=m.text, name=m.name, label=m.label, start=m.start,
+                               end=m.end, sentence=m.sentence, role=m.role, lat=m.lat, lon=m.lon,
+                               country=m.country, origin=m.origin))
+    st_rows = []
+    for s in ex.statements:
+        spans = {"speaker": [list(omap.span_to_original(*sp)) for sp in s.speaker_spans],
+                 "cue": [list(omap.span_to_original(*sp)) for sp in s.cue_spans],
+                 "content": [list(omap.span_to_original(*sp)) for sp in s.content_spans]}
+        row = StatementRow(document_id=doc.id, sentence_index=s.sentence, sentence_text=s.sentence_text,
+                           start=s.start, end=s.end, speaker_text=s.speaker_text, speaker_name=s.speaker_name,
+                           speaker_label=s.speaker_label, cue=s.cue, content=s.content, quote_type=s.quote_type,
+                           stance=s.stance, hedges=list(s.hedges), cited_source=s.cited_source, spans=spans,
+                           date=s.date)
+        session.add(row)
+        st_rows.append(row)
+    session.flush()
+    for q in ex.quantities:
+        session.add(QuantityRow(document_id=doc.id, statement_id=_sid(st_rows, q.statement), text=q.text,
+                                start=q.start, end=q.end, values=list(q.values), unit=q.unit, kind=q.kind,
+                                approximate=q.approximate, qualifier=q.qualifier, is_range=q.is_range, per=q.per))
+    for t in ex.times:
+        session.add(TimeRow(document_id=doc.id, statement_id=_sid(st_rows, t.statement), text=t.text,
+                            start=t.start, end=t.end, value=t.value, precision=t.precision, modifier=t.modifier))
+    return doc
+
+
+def _sid(rows: list[StatementRow], index: int | None) -> int | None:
+    return rows[index].id if index is not None and 0 <= index < len(rows) else None
+
+
+def save_relations(session: Session, relations: Sequence[DuplicateRelation]) -> None:
+    for r in relations:
+        session.add(RelationRow(a=int(r.a.lstrip("d")), b=int(r.b.lstrip("d")), kind=r.kind,
+                                similarity=float(r.similarity)))
+
+
+def offset_map(row: DocumentRow) -> OffsetMap:
+    return OffsetMap(tuple(tuple(r) for r in row.offsets), len(row.clean_text))
+
+
+def load_ledger(session: Session) -> Ledger:
+    """The whole resolved view, in ids that stay stable for the life of the database."""
+    ent_rows = session.scalars(select(EntityRow).order_by(EntityRow.id)).all()
+    ent_id = {e.key: f"e{e.id}" for e in ent_rows}
+    claim_rows = session.scalars(select(ClaimRow).order_by(ClaimRow.id)).all()
+    claim_id = {c.key: f"c{c.id}" for c in claim_rows}
+    docs = tuple(
+        LedgerDocument(id=doc_id(d.id), source=d.source, title=d.title, outlet=d.outlet, published=d.published,
+                       published_from=d.published_from, text=d.clean_text, url=d.url, author=d.author,
+                       removals=tuple(Removal(r.kind, r.start, r.end, r.text, r.reason) for r in d.removals))
+        for d in session.scalars(select(DocumentRow).order_by(DocumentRow.id)))
+    entities = tuple(
+        LedgerEntity(id=f"e{e.id}", name=e.name, type=e.type, aliases=tuple(e.aliases), lat=e.lat, lon=e.lon,
+                     roles=tuple(e.roles), country=e.country, parent=ent_id.get(e.parent) if e.parent else None,
+                     merges=tuple(Merge(**m) for m in e.merges))
+        for e in ent_rows)
+    st_rows = session.scalars(select(StatementRow).order_by(StatementRow.id)).all()
+    statements = tuple(
+        LedgerStatement(id=f"s{s.id}", document=doc_id(s.document_id), sentence=s.sentence_text,
+                        sentence_index=s.sentence_index, speaker=ent_id.get(s.speaker_key) if s.speaker_key else None,
+                        speaker_text=s.speaker_text, cue=s.cue, stance=s.stance, content=s.content, start=s.start,
+                        end=s.end, quote_type=s.quote_type, hedges=tuple(s.hedges), cited_source=s.cited_source,
+                        claim=claim_id.get(s.claim_key) if s.claim_key else None, claim_stance=s.claim_stance,
+                        date=s.date, spans=s.spans)
+        for s in st_rows)
+    members: dict[str, list[str]] = {}
+    for s in st_rows:
+        if s.claim_key:
+            members.setdefault(s.claim_key, []).append(f"s{s.id}")
+    claims = tuple(
+        LedgerClaim(id=claim_id[c.key], summary=c.summary, statements=tuple(members.get(c.key, ())),
+                    status=c.status, reasons=tuple(c.reasons), origins=tuple(c.origins), outlets=c.outlets,
+                    reports=c.reports, evidence=tuple(c.evidence), deniers=tuple(c.deniers),
+                    first_reported=c.first_reported, event_date=c.event_date)
+        for c in claim_rows if members.get(c.key))
+    quantities = tuple(
+        LedgerQuantity(document=doc_id(q.document_id), text=q.text, values=tuple(q.values), unit=q.unit,
+                       kind=q.kind, approximate=q.approximate, is_range=q.is_range, qualifier=q.qualifier,
+                       per=q.per, statement=f"s{q.statement_id}" if q.statement_id else None,
+                       start=q.start, end=q.end)
+        for q in session.scalars(select(QuantityRow).order_by(QuantityRow.id)))
+    times = tuple(
+        LedgerTime(document=doc_id(t.document_id), text=t.text, value=t.value, precision=t.precision,
+                   modifier=t.modifier, statement=f"s{t.statement_id}" if t.statement_id else None,
+                   start=t.start, end=t.end)
+        for t in session.scalars(select(TimeRow).order_by(TimeRow.id)))
+    relations = tuple(DuplicateRelation(doc_id(r.a), doc_id(r.b), r.kind, r.similarity)
+                      for r in session.scalars(select(RelationRow).order_by(RelationRow.id)))
+    return Ledger(documents=docs, entities=entities, statements=statements, claims=claims,
+                  quantities=quantities, times=times, relations=relations)

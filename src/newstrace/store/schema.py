@@ -1,0 +1,195 @@
+"""SQLAlchemy 2 tables of the store: documents, what cleaning did, extractions, resolution, claims."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the raw text
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of normalised clean text
+    title: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    site: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(10))
+    published_from: Mapped[str] = mapped_column(String(16), default="none")
+    media_type: Mapped[str] = mapped_column(String(64), default="text/plain")
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    raw_text: Mapped[str] = mapped_column(Text)
+    clean_text: Mapped[str] = mapped_column(Text)
+    offsets: Mapped[list] = mapped_column(JSON, default=list)  # OffsetMap runs
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sentence_keys: Mapped[list] = mapped_column(JSON, default=list)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    removals: Mapped[list["RemovalRow"]] = relationship(back_populates="document", cascade="all, delete-orphan")
+
+
+class ProblemRow(Base):
+    """An input that could not be ingested, with its stable error code."""
+
+    __tablename__ = "problems"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(8))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RemovalRow(Base):
+    __tablename__ = "removals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    document: Mapped[DocumentRow] = relationship(back_populates="removals")
+
+
+class RepairRow(Base):
+    __tablename__ = "repairs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    before: Mapped[str] = mapped_column(Text)
+    after: Mapped[str] = mapped_column(Text)
+
+
+class RelationRow(Base):
+    """Document `a` repeats document `b` (exact, near-duplicate, syndicated, shared passage)."""
+
+    __tablename__ = "relations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    a: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    b: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    similarity: Mapped[float] = mapped_column(Float)
+
+
+class EntityRow(Base):
+    __tablename__ = "entities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)  # the resolver's stable key
+    name: Mapped[str] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(16))
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    roles: Mapped[list] = mapped_column(JSON, default=list)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    country: Mapped[str | None] = mapped_column(String(8))
+    parent: Mapped[str | None] = mapped_column(Text)  # key of the institution it belongs to
+    merges: Mapped[list] = mapped_column(JSON, default=list)  # [{alias, into, rule, evidence}]
+    state: Mapped[dict] = mapped_column(JSON, default=dict)  # resolver bookkeeping (counts, blocking keys)
+
+
+class MentionRow(Base):
+    __tablename__ = "mentions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    entity_key: Mapped[str | None] = mapped_column(Text, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str | None] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    country: Mapped[str | None] = mapped_column(String(8))
+    origin: Mapped[str] = mapped_column(String(16), default="model")
+
+
+class ClaimRow(Base):
+    __tablename__ = "claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="alleged")
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    origins: Mapped[list] = mapped_column(JSON, default=list)
+    outlets: Mapped[int] = mapped_column(Integer, default=0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    deniers: Mapped[list] = mapped_column(JSON, default=list)
+    first_reported: Mapped[str | None] = mapped_column(String(10))
+    event_date: Mapped[str | None] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StatementRow(Base):
+    __tablename__ = "statements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    sentence_index: Mapped[int] = mapped_column(Integer)
+    sentence_text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker_text: Mapped[str] = mapped_column(Text, default="")
+    speaker_name: Mapped[str | None] = mapped_column(Text)
+    speaker_label: Mapped[str | None] = mapped_column(String(16))
+    speaker_key: Mapped[str | None] = mapped_column(Text, index=True)  # resolved entity key
+    cue: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)
+    quote_type: Mapped[str] = mapped_column(String(16))
+    stance: Mapped[str] = mapped_column(String(8))
+    hedges: Mapped[list] = mapped_column(JSON, default=list)
+    cited_source: Mapped[str | None] = mapped_column(Text)
+    spans: Mapped[dict] = mapped_column(JSON, default=dict)  # original-text offsets
+    date: Mapped[str | None] = mapped_column(String(10))
+    claim_key: Mapped[str | None] = mapped_column(Text, index=True)
+    claim_stance: Mapped[str | None] = mapped_column(String(8))
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class QuantityRow(Base):
+    __tablename__ = "quantities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    values: Mapped[list] = mapped_column(JSON)
+    unit: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    qualifier: Mapped[str | None] = mapped_column(Text)
+    is_range: Mapped[bool] = mapped_column(Boolean, default=False)
+    per: Mapped[str | None] = mapped_column(String(16))
+
+
+class TimeRow(Base):
+    __tablename__ = "times"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str] = mapped_column(String(32))
+    precision: Mapped[str] = mapped_column(String(16))
+    modifier: Mapped[str | None] = mapped_column(String(16))
+
+
+Index("ix_relations_pair", RelationRow.a, RelationRow.b, RelationRow.kind, unique=True)
