@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from .clean import DuplicateIndex, line_key, sentence_keys
 from .ingest import read_inputs
-from .model import DuplicateRelation, IngestProblem, Ledger, RawReport
-from .process import ProcessedReport, process_reports
+from .model import DuplicateRelation, IngestProblem, Ledger, ProcessedReport, RawReport
+from .process import process_reports
 from .report.export import write_csv, write_json
 from .resolve.update import Resolution
 from .settings import Settings

@@ -253,6 +253,17 @@ class Extraction:
     published_from: str | None = None
 
 
+@dataclass(frozen=True)
+class ProcessedReport:
+    """One report after the per-report stage: as read, cleaned, and what extraction found."""
+
+    raw: RawReport
+    clean: CleanReport
+    extraction: Extraction
+    published: str | None  # from metadata, the page, or inferred from the text
+    published_from: str  # metadata | html | text | none
+
+
 # --------------------------------------------------------------------------- resolve
 @dataclass(frozen=True)
 class Merge:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from .clean import clean_report
@@ -16,19 +15,10 @@ from .extract.nlp import load_nlp, parse_reports
 from .extract.pipeline import extract_report
 from .extract.places import load_gazetteer
 from .extract.times import infer_published
-from .model import CleanReport, Extraction, IngestProblem, RawReport
+from .model import CleanReport, IngestProblem, ProcessedReport, RawReport
 from .settings import Settings
 
 CHUNK = 16  # reports per worker task: large enough for nlp.pipe batching, small for progress
-
-
-@dataclass(frozen=True)
-class ProcessedReport:
-    raw: RawReport
-    clean: CleanReport
-    extraction: Extraction
-    published: str | None
-    published_from: str
 
 
 def process_chunk(raws: Sequence[RawReport], settings: Settings,

@@ -134,7 +134,10 @@ class EntityResolver:
 
     def entities(self) -> list[ResolvedEntity]:
         """Every live entity with its name, type, aliases, roles, place, merges and parent key."""
-        parents = {k: self._parent_of(e) for k, e in list(self._ents.items())}
+        parents: dict[str, str | None] = {}
+        while len(parents) < len(self._ents):  # parents may create table entities, which have parents
+            for k in [k for k in self._ents if k not in parents]:
+                parents[k] = self._parent_of(self._ents[k])
         out = []
         for k, e in self._ents.items():
             out.append(ResolvedEntity(
@@ -199,6 +202,7 @@ class EntityResolver:
             if alias not in e.names:
                 e.merges.append(Merge(alias, g.form, rule, why))
         e.names.update(g.surfaces)
+        e.names[g.form] += 0  # index the canonical form even when only an alias was written
         if g.label:
             e.labels[g.label] += 1
         for i in g.members:
@@ -232,11 +236,19 @@ class EntityResolver:
                     break
         return key
 
+    def _keys_of(self, e: _Entity) -> list[str]:
+        keys = []
+        for n in e.names:
+            keys += nm.blocking_keys(n) + ["c:" + nm.core_org_name(n)]
+            if e.place_like():
+                ids = nm.place_ids(n)
+                keys += [f"gid:{i}" for i in ids] if len(ids) == 1 else []
+        return keys
+
     def _neighbours(self, e: _Entity) -> set[str]:
         out: set[str] = set()
-        for n in list(e.names):
-            for bk in nm.blocking_keys(n) + ["c:" + nm.core_org_name(n)]:
-                out |= self._candidates(bk)
+        for bk in self._keys_of(e):
+            out |= self._candidates(bk)
         if e.lat is not None:
             out |= self._candidates(f"g:{round(e.lat, 1)},{round(e.lon, 1)}")
         # a bare surname waits for its full name: look the other way too
@@ -302,8 +314,9 @@ class EntityResolver:
         return bool(info and info.type == "GPE")
 
     def _typo_rule(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
-        if a.sentences & b.sentences or a.is_person() != b.is_person():
+        if a.sentences & b.sentences:
             return None
+        person = a.is_person() or b.is_person()
         if self._type_of(a) == "GPE" or self._type_of(b) == "GPE":
             return None
         min_len, min_ratio = nm.typo_thresholds()
@@ -313,7 +326,7 @@ class EntityResolver:
                 if nn == no or min(len(nn), len(no)) < min_len:
                     continue
                 tn, to = nn.split(), no.split()
-                if a.is_person() and tn[0] != to[0]:
+                if person and tn[0] != to[0]:
                     continue
                 if tn[0] != to[0] and len(_common_prefix(nn, no)) < 5:
                     continue
@@ -334,9 +347,8 @@ class EntityResolver:
         return {self.canonical_key(k) for k in self._index.get(bkey, ())} & self._ents.keys()
 
     def _index_entity(self, e: _Entity) -> None:
-        for n in e.names:
-            for bk in nm.blocking_keys(n) + ["c:" + nm.core_org_name(n)]:
-                self._index.setdefault(bk, set()).add(e.key)
+        for bk in self._keys_of(e):
+            self._index.setdefault(bk, set()).add(e.key)
         if e.lat is not None:
             for dl in (-0.1, 0.0, 0.1):
                 for dn in (-0.1, 0.0, 0.1):
@@ -344,14 +356,13 @@ class EntityResolver:
 
     def _merge(self, a: str, b: str, alias: str, rule: str, evidence: str) -> str:
         ea, eb = self._ents[a], self._ents[b]
-        keep, gone = (ea, eb) if (ea.mentions, -int(ea.key[1:] or 0) if ea.key[1:].isdigit() else 0) >= \
-            (eb.mentions, -int(eb.key[1:]) if eb.key[1:].isdigit() else 0) else (eb, ea)
+        keep, gone = (ea, eb) if _rank(ea) >= _rank(eb) else (eb, ea)
         alias_owner = ea if alias in ea.names else eb
         into = self._display_name(eb if alias_owner is ea else ea)
         keep.names.update(gone.names)
         keep.labels.update(gone.labels)
         keep.roles.update(gone.roles)
-        keep.merges.extend(gone.merges)
+        keep.merges.extend(m for m in gone.merges if m not in keep.merges)
         keep.merges.append(Merge(alias, into, rule, evidence))
         keep.docs |= gone.docs
         keep.sentences |= gone.sentences
@@ -433,6 +444,11 @@ class _Group:
     label: str | None = None  # only for speaker names that have no mention
     surfaces: list[str] = field(default_factory=list)
     folded: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _rank(e: _Entity) -> tuple[int, int]:
+    """Survivor order of a merge: more mentions, then the older key."""
+    return e.mentions, -int(e.key[1:]) if e.key[1:].isdigit() else 0
 
 
 def _common_prefix(a: str, b: str) -> str:

@@ -1,0 +1,114 @@
+"""Attributed statements: find cues over the parse, then source, content, speaker and stance."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..model import Mention, ParsedReport, Statement
+from .cues import Found, Tree, continuation, find_in_sentence
+from .quotes import find_quotes
+from .speakers import Resolved, SpeakerIndex, resolve_speaker
+from .stance import classify_stance
+
+
+def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention]) -> tuple[Statement, ...]:
+    """Every attribution in the report, in text order, with speakers resolved within the report."""
+    tree = Tree(parsed)
+    quotes = find_quotes(parsed)
+    index = SpeakerIndex(parsed, mentions)
+    toks = parsed.tokens
+    out: list[Statement] = []
+    covered: set[int] = set()  # quote regions already given to a statement
+    last_speaker: tuple[str, Resolved] | None = None
+    for sent in parsed.sentences:
+        found = find_in_sentence(parsed, tree, quotes, sent.i, covered)
+        if not found and last_speaker is not None:
+            found = continuation(parsed, quotes, sent.i, covered)
+        for f in found:
+            if f.source is None and f.quote_type == "continuation":
+                text, who = last_speaker  # type: ignore[misc]
+                out.append(_build(parsed, f, who, text, "direct", (), keep_source=False))
+                continue
+            if f.source is not None:
+                head, first, last = f.source
+                who = resolve_speaker(index, head, first, last)
+                speaker_text = parsed.text[toks[first].start:toks[last].end]
+                index.note(head, who)
+            else:
+                who, speaker_text = Resolved(), ""
+            out.append(_build(parsed, f, who, speaker_text, f.quote_type, ()))
+            if f.quote_type in ("direct", "mixed", "indirect") and f.source is not None:
+                last_speaker = (speaker_text, who)
+        _note_subjects(parsed, index, sent.token_start, sent.token_end)
+    return tuple(out)
+
+
+def _note_subjects(parsed: ParsedReport, index: SpeakerIndex, a: int, b: int) -> None:
+    toks = parsed.tokens
+    for i in range(a, b):
+        if toks[i].dep in ("nsubj", "nsubjpass") and toks[i].ent_type:
+            inside = index.mentions_in(toks[i].start, toks[i].end)
+            if inside:
+                index.note(i, index.resolved_of(inside[0]))
+
+
+def _build(parsed: ParsedReport, f: Found, who: Resolved, speaker_text: str, qtype: str,
+           hedges: tuple[str, ...], keep_source: bool = True) -> Statement:
+    toks = parsed.tokens
+    text = parsed.text
+    cue_spans = _runs(parsed, sorted(f.cue))
+    cue_text = " ".join(text[s:e] for s, e in cue_spans)
+    content = " ".join(text[s:e] for s, e in f.content)
+    stance, hedges = classify_stance(f.lemma, content, cue_text)
+    speaker_spans: tuple[tuple[int, int], ...] = ()
+    if f.source is not None and keep_source:
+        _h, first, last = f.source
+        speaker_spans = ((toks[first].start, toks[last].end),)
+    all_spans = list(speaker_spans) + cue_spans + list(f.content)
+    lo = min(s for s, _ in all_spans)
+    hi = max(e for _, e in all_spans)
+    s_first = toks[_token_at(parsed, lo)].sent
+    s_last = toks[_token_at(parsed, max(lo, hi - 1))].sent
+    start, end = parsed.sentences[s_first].start, parsed.sentences[s_last].end
+    return Statement(
+        sentence=s_first, sentence_text=text[start:end], start=start, end=end,
+        speaker_text=speaker_text, speaker_name=who.name, speaker_label=who.label,
+        speaker_mention=who.mention, cue=cue_text, content=content, quote_type=qtype,
+        stance=stance, hedges=hedges, speaker_spans=speaker_spans, cue_spans=tuple(cue_spans),
+        content_spans=tuple(f.content))
+
+
+def _token_at(parsed: ParsedReport, pos: int) -> int:
+    import bisect
+
+    starts = _starts(parsed)
+    return max(0, bisect.bisect_right(starts, pos) - 1)
+
+
+_STARTS: dict[int, list[int]] = {}
+
+
+def _starts(parsed: ParsedReport) -> list[int]:
+    key = id(parsed.tokens)
+    if key not in _STARTS:
+        _STARTS.clear()
+        _STARTS[key] = [t.start for t in parsed.tokens]
+    return _STARTS[key]
+
+
+def _runs(parsed: ParsedReport, idx: Sequence[int]) -> list[tuple[int, int]]:
+    """Character spans of runs of consecutive token indices."""
+    toks = parsed.tokens
+    out: list[tuple[int, int]] = []
+    run_a = run_b = None
+    for i in idx:
+        if run_b is not None and i == run_b + 1:
+            run_b = i
+            continue
+        if run_a is not None:
+            out.append((toks[run_a].start, toks[run_b].end))
+        run_a = run_b = i
+    if run_a is not None:
+        out.append((toks[run_a].start, toks[run_b].end))
+    return out
+
+
