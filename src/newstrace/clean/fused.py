@@ -22,6 +22,7 @@ WORD_ZIPF = 1.0  # a whole token this frequent (or more) is a word: never split
 LEFT_ZIPF = 2.0  # the left half must be at least a rare word or a known name
 RIGHT_ZIPF = 3.0  # the right half must be a common word ...
 SHORT_RIGHT_ZIPF = 5.0  # ... and a function word when it has fewer than 4 letters
+CAMEL_MAX_ZIPF = 4.5  # "GreenfieldHowever" splits; "InsideOver", "EyePress" (both halves common) do not
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def split_fused(token: str) -> tuple[str, str] | None:
     for k in range(1, len(token)):
         if token[k - 1].islower() and token[k].isupper():
             left, right = token[:k], token[k:]
-            if _left_ok(left) and (_right_ok(right) or _is_word(right)) and not right.isupper():
+            zl, zr = zipf(left.lower()), zipf(right.lower())
+            # two common words in camel case are a brand name ("InsideOver"), not a fusion
+            if _left_ok(left) and _right_ok(right) and not right.isupper() and min(zl, zr) < CAMEL_MAX_ZIPF:
                 return left, right
             return None
     # lower-case junction: "Koreaaccusing" -> "Korea" + "accusing"
@@ -95,14 +98,26 @@ def split_fused(token: str) -> tuple[str, str] | None:
     return token[:k], token[k:]
 
 
-def find_fused(text: str) -> list[FusedSplit]:
-    """Fused tokens of a text, left to right; tokens repeated in the text count as words."""
+def _in_address(text: str, start: int, end: int) -> bool:
+    """True when the token is part of a URL, e-mail address, handle or file name."""
+    if start > 0 and text[start - 1] in "./@_#:\\":
+        return True
+    nxt = text[end:end + 2]
+    return bool(nxt) and (nxt[0] in "/@_\\" or (nxt[0] == "." and len(nxt) > 1 and nxt[1].isalnum()))
+
+
+def find_fused(text: str, protected: frozenset[str] | set[str] = frozenset()) -> list[FusedSplit]:
+    """Fused tokens of a text, left to right.
+
+    Tokens repeated in the text, tokens in `protected` (lower-cased names from the report's
+    metadata: outlet, site, author) and parts of addresses count as words.
+    """
     tokens = list(_TOKEN.finditer(text))
     counts = Counter(m.group(0).lower() for m in tokens)
     out = []
     for m in tokens:
         tok = m.group(0)
-        if counts[tok.lower()] > 1:
+        if counts[tok.lower()] > 1 or tok.lower() in protected or _in_address(text, m.start(), m.end()):
             continue
         parts = split_fused(tok)
         if parts:

@@ -92,20 +92,21 @@ def check_binary(data: bytes, source: str) -> None:
                           f"{len(head)} bytes): it is a binary file, not a text report", source=source)
 
 
-def decode_utf8(data: bytes, source: str) -> str:
+def decode_utf8(data: bytes, source: str, lines: bool = True) -> str:
     """The bytes decoded as UTF-8 exactly, or EncodingError naming the first bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
+        where = f" (line {line})" if lines else ""
         raise EncodingError(f"{source} is not valid UTF-8: byte 0x{data[e.start]:02x} at byte offset "
-                            f"{e.start} (line {line}); convert it to UTF-8", source=source) from None
+                            f"{e.start}{where}; convert it to UTF-8", source=source) from None
 
 
 def first_line_title(text: str, markdown: bool = False) -> str | None:
     """The first non-empty line, stripped (and without leading '#' for Markdown)."""
     for line in text.splitlines():
-        line = line.strip()
+        line = line.replace("\ufeff", "").strip()
         if markdown:
             line = line.lstrip("#").strip()
         if line:
@@ -168,7 +169,7 @@ def read_json_file(path: str, settings: Settings) -> Iterator[RawReport | Ingest
     try:
         doc = json.loads(decode_utf8(data, path))
     except json.JSONDecodeError as e:
-        raise MalformedInput(f"{path} is not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}",
+        raise MalformedInput(f"{path} is not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})",
                              source=path) from None
     if isinstance(doc, list):
         if not doc:
@@ -203,15 +204,15 @@ def read_jsonl_file(path: str, settings: Settings) -> Iterator[RawReport | Inges
                 if len(raw) > cap:
                     raise TooLarge(f"line {lineno} of {path} is {len(raw):,} bytes, over the cap "
                                    f"of {cap:,} bytes", source=member)
-                text = decode_utf8(raw, f"line {lineno} of {path}")
+                text = decode_utf8(raw, f"line {lineno} of {path}", lines=False)
                 try:
                     record = json.loads(text)
                 except json.JSONDecodeError as e:
-                    raise MalformedInput(f"line {lineno} of {path} is not valid JSON: {e.msg} at "
-                                         f"column {e.colno}", source=member) from None
+                    raise MalformedInput(f"line {lineno} of {path} is not valid JSON: {e.msg} "
+                                         f"(column {e.colno})", source=member) from None
                 yield record_report(record, member)
             except NewstraceError as e:
-                yield as_problem(e, member)
+                yield IngestProblem(member, e.code, e.message)
     if not found:
         raise EmptyInput(f"{path} holds no JSON lines", source=path)
 

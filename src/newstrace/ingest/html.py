@@ -5,6 +5,7 @@ import logging
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from ..errors import MalformedInput, NoTextFound
 from ..model import RawReport
@@ -121,12 +122,11 @@ def extract_html(content: bytes | str, source: str, url: str | None = None,
     doc, failure = _trafilatura(html, url)
     text = (doc.text or "") if doc is not None else ""
     extra: list[tuple[str, str]] = []
-    if failure or not _words(text) or (page.depth > DEEP and len(page.text) > len(text)):
-        reason = failure or (f"page nests {page.depth} elements deep" if page.depth > DEEP
-                             else "trafilatura found no main text")
-        if _words(page.text) >= MIN_WORDS and (failure or page.depth > DEEP):
-            text = page.text
-            extra.append(("extraction", f"plain-text fallback ({reason})"))
+    deep = page.depth > DEEP  # lxml dropped what lies deeper: the fallback saw all of it
+    if (failure or (deep and len(page.text) > len(text))) and _words(page.text) >= MIN_WORDS:
+        text = page.text
+        why = failure or f"page nests {page.depth} elements deep"
+        extra.append(("extraction", f"plain-text fallback ({why})"))
     if _words(text) < MIN_WORDS:
         raise NoTextFound(f"{source} has no main text (found {_words(text)} words)", source=source)
     meta = doc if doc is not None else _metadata_only(html, url)
@@ -141,6 +141,7 @@ def extract_html(content: bytes | str, source: str, url: str | None = None,
         title=(meta.title if meta is not None and meta.title else page.title),
         author=meta.author if meta is not None else None,
         url=(meta.url if meta is not None and meta.url else url),
+        outlet=_outlet(meta.sitename, meta.url or url) if meta is not None else None,
         site=meta.sitename if meta is not None else None,
         published=published, published_from="html" if published else "none",
         media_type="text/html", extra=tuple(extra))
@@ -169,6 +170,15 @@ def _metadata_only(html: str, url: str | None):
             return extract_metadata(html, default_url=url, date_config=DATE_PARAMS)
     except Exception:  # metadata is optional; the text already decided the report
         return None
+
+
+def _outlet(site: str | None, url: str | None) -> str | None:
+    """The site name as an outlet (sidecars win later), unless it is only the URL's host name."""
+    if not site:
+        return None
+    host = urlsplit(url).netloc.lower() if url else ""
+    bare = site.lower().removeprefix("www.")
+    return None if bare in (host, host.removeprefix("www.")) or "://" in site else site
 
 
 def _words(text: str) -> int:

@@ -21,6 +21,14 @@ MEMBER_FIELDS = ("outlet", "author", "published", "site")  # apply to every memb
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+class _SidecarLoader(yaml.SafeLoader):
+    """SafeLoader keeping timestamps as text, so one impossible date fails one file, not the YAML."""
+
+
+_SidecarLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                               lambda loader, node: loader.construct_scalar(node))
+
+
 @dataclass(frozen=True)
 class Layer:
     """One checked source of metadata: where it came from and its values (published normalised)."""
@@ -122,8 +130,8 @@ class SidecarCache:
 def _load_mapping(sidecar: str, source: str) -> Mapping[Any, Any]:
     try:
         with open(sidecar, encoding="utf-8") as f:
-            table = yaml.safe_load(f)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+            table = yaml.load(f, Loader=_SidecarLoader)  # noqa: S506 - a SafeLoader subclass
+    except (OSError, ValueError, yaml.YAMLError) as e:
         detail = str(e).replace("\n", " ")
         raise MetadataError(f"{sidecar} cannot be read as YAML: {detail}", source=source) from None
     if table is None:

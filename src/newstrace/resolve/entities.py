@@ -132,6 +132,21 @@ class EntityResolver:
                 return full[0]
         return None
 
+    def chain_of(self, key: str | None) -> tuple[str, ...]:
+        """The entity, its parents up the institution chain, and an outlet's home country (keys)."""
+        out: list[str] = []
+        key = self.canonical_key(key) if key else None
+        while key and key not in out and key in self._ents:
+            out.append(key)
+            e = self._ents[key]
+            for n in e.names:
+                info = nm.lookup_alias(n)
+                if info and info.country:
+                    out.append(self._ensure(info.country))
+                    break
+            key = self._parent_of(e)
+        return tuple(dict.fromkeys(out))
+
     def entities(self) -> list[ResolvedEntity]:
         """Every live entity with its name, type, aliases, roles, place, merges and parent key."""
         parents: dict[str, str | None] = {}

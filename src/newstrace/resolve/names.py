@@ -138,7 +138,8 @@ class AliasInfo:
     canonical: str  # the name it merges into (itself for canonical and capital names)
     type: str  # GPE | ORG | MEDIA
     parent: str | None  # canonical name of the parent institution or country
-    is_capital: bool = False
+    is_capital: bool = False  # a capital or demonym: its own entity, with the country as parent
+    country: str | None = None  # home country of a media outlet (an affiliation, not a parent)
 
 
 @lru_cache(maxsize=1)
@@ -153,10 +154,18 @@ def alias_table() -> dict[str, AliasInfo]:
             table.setdefault(normalize_name(alias), info)
         for capital in spec.get("capitals") or ():
             table[normalize_name(capital)] = AliasInfo(capital, "GPE", country, is_capital=True)
+        for demonym in spec.get("demonyms") or ():
+            table[normalize_name(demonym)] = AliasInfo(demonym, "NORP", country, is_capital=True)
     for inst, spec in (data.get("institutions") or {}).items():
         spec = spec or {}
         info = AliasInfo(inst, spec.get("type", "ORG"), spec.get("parent"))
         table[normalize_name(inst)] = info
+        for alias in spec.get("aliases") or ():
+            table.setdefault(normalize_name(alias), info)
+    for outlet, spec in (data.get("media") or {}).items():
+        spec = spec or {}
+        info = AliasInfo(outlet, "MEDIA", None, country=spec.get("country"))
+        table.setdefault(normalize_name(outlet), info)
         for alias in spec.get("aliases") or ():
             table.setdefault(normalize_name(alias), info)
     return table

@@ -1,0 +1,328 @@
+"""Cue finding over the parse: reporting verbs, 'according to', nominal cues, quotes and their content."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from ..model import ParsedReport
+from ..resources import load_yaml
+from .quotes import QuoteRegion
+
+RELATIVE = {"who", "which", "that", "whom"}
+NO_SOURCE = {"what", "there", "which", "who", "whom", "that", "whoever"}
+TRIVIAL = {"nsubj", "punct", "aux", "advmod", "npadvmod", "neg", "prep", "dative", "dobj", "cc", "mark"}
+OBJECT_TAIL = {"prep", "oprd", "xcomp", "advcl", "acomp", "ccomp"}
+OBJECT_PREPS = {"of", "as", "for", "over"}
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, frozenset[str]]:
+    """Reporting verbs (hand list plus learned lemmas), clause-only and object-taking verbs, nominal cues."""
+    data = load_yaml("reporting_cues.yaml")
+    verbs = {str(k) for k in (data.get("verbs") or {})}
+    try:
+        learned = load_yaml("cue_lemmas_learned.yaml") or {}
+    except FileNotFoundError:
+        learned = {}
+    cut = float(learned.get("threshold", 0.5))
+    verbs |= {str(k) for k, v in (learned.get("verbs") or {}).items() if float(v) >= cut}
+    verbs -= {str(k) for k in learned.get("exclude") or ()}
+    return {
+        "verbs": frozenset(verbs),
+        "clause_only": frozenset(data.get("clause_only") or ()),
+        "object": frozenset(data.get("object_content") or ()),
+        "particles": frozenset(data.get("particles") or ()),
+        "nominal": frozenset((data.get("nominal") or {}).keys()),
+    }
+
+
+@dataclass
+class Found:
+    """One attribution before speaker resolution: token positions and content character spans."""
+
+    cue: list[int]
+    lemma: str
+    source: tuple[int, int, int] | None  # (head, first, last) tokens
+    content: list[tuple[int, int]]  # character spans
+    quote_type: str
+
+
+class Tree:
+    """Children lists and subtree edges of a parse, computed once (tokens x depth)."""
+
+    def __init__(self, parsed: ParsedReport):
+        toks = parsed.tokens
+        n = len(toks)
+        self.children: list[list[int]] = [[] for _ in range(n)]
+        self.left = list(range(n))
+        self.right = list(range(n))
+        for t in toks:
+            if t.head != t.i:
+                self.children[t.head].append(t.i)
+        for t in toks:
+            k, steps = t.i, 0
+            while toks[k].head != k and steps < 80:
+                k = toks[k].head
+                steps += 1
+                self.left[k] = min(self.left[k], t.i)
+                self.right[k] = max(self.right[k], t.i)
+        self.quote_starts: list[int] = []
+
+    def child(self, parsed: ParsedReport, i: int, deps: Sequence[str]) -> int | None:
+        for c in self.children[i]:
+            if parsed.tokens[c].dep in deps:
+                return c
+        return None
+
+
+def trim(parsed: ParsedReport, a: int, b: int) -> tuple[int, int] | None:
+    """Token range [a, b] without punctuation or conjunctions at its edges."""
+    toks = parsed.tokens
+    while a <= b and (toks[a].is_punct or toks[a].dep == "cc"):
+        a += 1
+    while b >= a and (toks[b].is_punct or toks[b].dep == "cc"):
+        b -= 1
+    return (a, b) if a <= b else None
+
+
+def _chars(parsed: ParsedReport, rng: tuple[int, int] | None) -> list[tuple[int, int]]:
+    if rng is None:
+        return []
+    return [(parsed.tokens[rng[0]].start, parsed.tokens[rng[1]].end)]
+
+
+def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], s: int,
+                     covered: set[int]) -> list[Found]:
+    """Attributions whose cue lies in sentence `s`; quote regions given away are added to `covered`."""
+    sent = parsed.sentences[s]
+    toks = parsed.tokens
+    lex = cue_lexicon()
+    in_sent = _regions_in(quotes, sent.start, sent.end)
+    verbs: list[Found] = []
+    others: list[Found] = []
+    for i in range(sent.token_start, sent.token_end):
+        t = toks[i]
+        low = t.text.lower()
+        if low == "according" and i + 1 < sent.token_end and toks[i + 1].text.lower() == "to":
+            f = _according(parsed, tree, i, sent.token_start, sent.token_end)
+            if f:
+                others.append(f)
+        elif t.lemma.lower() in lex["verbs"] and (t.pos in ("VERB", "AUX") or t.tag.startswith("VB")):
+            f = _verb(parsed, tree, quotes, in_sent, covered, i, lex)
+            if f:
+                verbs.append(f)
+        elif t.pos == "NOUN" and t.lemma.lower() in lex["nominal"]:
+            f = _nominal(parsed, tree, i)
+            if f:
+                others.append(f)
+    if verbs:  # "X said A, according to reports" is one statement by X
+        heads = {f.cue[-1] for f in verbs} | {c for f in verbs for c in f.cue}
+        others = [f for f in others if f.quote_type != "according_to" or toks[f.cue[0]].head not in heads]
+    return sorted(verbs + others, key=lambda f: min(f.cue))
+
+
+def continuation(parsed: ParsedReport, quotes: Sequence[QuoteRegion], s: int, covered: set[int]) -> list[Found]:
+    """A paragraph opening with a quote and no cue continues the last speaker's quotation."""
+    sent = parsed.sentences[s]
+    if s > 0 and parsed.sentences[s - 1].paragraph == sent.paragraph:
+        return []
+    for k in _regions_in(quotes, sent.start, sent.end):
+        q = quotes[k]
+        if k not in covered and q.start <= sent.start + 1:
+            covered.add(k)
+            return [Found([], "say", None, [(q.start, q.end)], "continuation")]
+    return []
+
+
+def _regions_in(quotes: Sequence[QuoteRegion], start: int, end: int) -> list[int]:
+    out = []
+    for k, q in enumerate(quotes):  # few regions per report; a linear pass stays cheap
+        if q.start >= end:
+            break
+        if q.end > start:
+            out.append(k)
+    return out
+
+
+def _cue_tokens(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> list[int]:
+    """The verb with its adjacent auxiliaries, negation and adverbs ("has not yet said"), and particle."""
+    toks = parsed.tokens
+    cue = [i]
+    kids = set(tree.children[i])
+    k = i - 1
+    while k >= 0 and k in kids and toks[k].dep in ("aux", "auxpass", "neg", "advmod") \
+            and not toks[k].is_punct and toks[k].text.lower() not in ("however", "then", "now", "so"):
+        cue.append(k)
+        k -= 1
+    while cue[-1] != i and toks[cue[-1]].dep == "advmod" and toks[cue[-1]].text.lower() != "also":
+        cue.pop()  # a leading adverb belongs to the clause, not the cue
+    for c in tree.children[i]:
+        if toks[c].dep == "prt" and c == i + 1 and toks[c].text.lower() in lex["particles"]:
+            cue.append(c)
+    return sorted(cue)
+
+
+def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | None | str:
+    """(head, first, last) of the source of verb `i`; "it" for an expletive passive; None if none."""
+    toks = parsed.tokens
+    k, steps = i, 0
+    while steps < 4:
+        subj = tree.child(parsed, k, ("nsubj",))
+        if subj is not None:
+            low = toks[subj].text.lower()
+            if low in RELATIVE and toks[k].dep == "relcl":
+                head = toks[k].head
+                rng = trim(parsed, tree.left[head], tree.left[k] - 1)
+                return (head, rng[0], rng[1]) if rng else None
+            if low in NO_SOURCE:
+                return None
+            rng = trim(parsed, tree.left[subj], tree.right[subj])
+            if rng is None or rng[0] <= i <= rng[1]:
+                return None
+            return (subj, rng[0], rng[1])
+        passive = tree.child(parsed, k, ("nsubjpass",))
+        if passive is not None:
+            return "it" if toks[passive].text.lower() == "it" else None
+        if toks[k].dep in ("advcl", "conj", "xcomp") and toks[k].head != k:
+            k = toks[k].head
+            steps += 1
+            continue
+        return None
+    return None
+
+
+def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_sent: list[int],
+          covered: set[int], i: int, lex: dict) -> Found | None:
+    toks = parsed.tokens
+    t = toks[i]
+    lemma = t.lemma.lower()
+    if t.dep in ("amod", "compound", "nmod") or (t.tag == "VBN" and t.dep == "acl"):
+        return None
+    src = _source(parsed, tree, i)
+    if src is None:
+        return None
+    if any(quotes[k].start <= t.start < quotes[k].end for k in in_sent):
+        return None  # speech reported inside a quotation is part of that quotation
+    sent = parsed.sentences[t.sent]
+    content: list[tuple[int, int]] = []
+    qtype = "indirect"
+    clause = tree.child(parsed, i, ("ccomp",))
+    if clause is not None and tree.left[clause] > i and toks[clause].pos in ("NOUN", "PROPN", "PRON") \
+            and not tree.child(parsed, clause, ("nsubj", "aux")):
+        clause = None
+    if clause is not None:
+        content = _chars(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
+    elif t.dep == "parataxis" or (t.dep in ("ccomp", "advcl") and toks[t.head].i < i
+                                  and all(toks[c].dep in TRIVIAL for c in tree.children[i])):
+        h = t.head
+        before = trim(parsed, tree.left[h], tree.left[i] - 1)
+        after = trim(parsed, tree.right[i] + 1, tree.right[h])
+        content = _chars(parsed, before) + _chars(parsed, after)
+    src_first = src[1] if isinstance(src, tuple) else i
+    src_pos = (toks[src_first].start, toks[src[2]].end) if isinstance(src, tuple) else (t.start, t.start)
+    free = [k for k in in_sent if k not in covered and not (quotes[k].start <= t.start < quotes[k].end)
+            and not (quotes[k].start <= src_pos[0] < quotes[k].end)]
+    if free and (not content or any(quotes[k].start <= content[0][0] + 1 < quotes[k].end for k in free)):
+        content = [(quotes[k].start, quotes[k].end) for k in free]
+        covered.update(free)
+        nxt = _next_region(parsed, quotes, free[-1], t.sent)
+        if nxt is not None and nxt not in covered:
+            content.append((quotes[nxt].start, quotes[nxt].end))
+            covered.add(nxt)
+        qtype = "direct"
+    elif content and free:
+        lo, hi = content[0][0], content[-1][1]
+        touching = [k for k in free if quotes[k].start < hi and quotes[k].end > lo]
+        if touching:
+            qtype = "mixed"
+            covered.update(touching)
+            hi = max(hi, max(quotes[k].end for k in touching))
+            content[-1] = (content[-1][0], hi)
+    if not content and lemma in lex["object"]:
+        content = _object_content(parsed, tree, i)
+    if not content and lemma not in lex["clause_only"]:
+        content = _that_fallback(parsed, i, sent.token_end)
+    if not content:
+        return None
+    if src == "it":
+        return Found(_cue_tokens(parsed, tree, i, lex), lemma, None, content, "passive")
+    return Found(_cue_tokens(parsed, tree, i, lex), lemma, src, content, qtype)
+
+
+def _next_region(parsed: ParsedReport, quotes: Sequence[QuoteRegion], k: int, s: int) -> int | None:
+    """A quote opening the next sentence of the paragraph continues this speaker's quote."""
+    if k + 1 >= len(quotes) or s + 1 >= len(parsed.sentences):
+        return None
+    nxt = parsed.sentences[s + 1]
+    q = quotes[k + 1]
+    if nxt.paragraph == parsed.sentences[s].paragraph and nxt.start <= q.start <= nxt.start + 1:
+        return k + 1
+    return None
+
+
+def _object_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int, int]]:
+    toks = parsed.tokens
+    obj = tree.child(parsed, i, ("dobj",))
+    if obj is None or toks[obj].pos == "PRON" and toks[obj].text.lower() in ("it", "this", "that") \
+            and not any(toks[c].dep in OBJECT_TAIL for c in tree.children[i] if c > obj):
+        return []
+    end = tree.right[obj]
+    for c in tree.children[i]:
+        if c > obj and (toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp")
+                        or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS)):
+            end = max(end, tree.right[c])
+    return _chars(parsed, trim(parsed, tree.left[obj], end))
+
+
+def _that_fallback(parsed: ParsedReport, i: int, sent_end: int) -> list[tuple[int, int]]:
+    """Misparsed "said for the first time that ...": content from the next "that" to the end."""
+    toks = parsed.tokens
+    for k in range(i + 1, min(i + 8, sent_end)):
+        if toks[k].pos in ("VERB", "AUX") or toks[k].is_punct:
+            return []
+        if toks[k].text.lower() == "that" and toks[k].dep in ("mark", "advmod", "nsubj"):
+            return _chars(parsed, trim(parsed, k, sent_end - 1))
+    return []
+
+
+def _according(parsed: ParsedReport, tree: Tree, i: int, a: int, b: int) -> Found | None:
+    toks = parsed.tokens
+    to = i + 1
+    pobj = tree.child(parsed, to, ("pobj",))
+    if pobj is None:
+        return None
+    src = trim(parsed, tree.left[pobj], tree.right[pobj])
+    if src is None:
+        return None
+    lo, hi = min(tree.left[i], i), max(tree.right[i], src[1], to)
+    content = _chars(parsed, trim(parsed, a, lo - 1)) + _chars(parsed, trim(parsed, hi + 1, b - 1))
+    if not content:
+        return None
+    return Found([i, to], "according", (pobj, src[0], src[1]), content, "according_to")
+
+
+def _nominal(parsed: ParsedReport, tree: Tree, i: int) -> Found | None:
+    toks = parsed.tokens
+    clause = None
+    for c in tree.children[i]:
+        if toks[c].dep in ("acl", "ccomp", "relcl") and c > i:
+            first = tree.left[c]
+            if toks[first].text.lower() == "that" and toks[first].dep == "mark":
+                clause = c
+                break
+    if clause is None:
+        return None
+    src = None
+    for c in tree.children[i]:
+        if toks[c].dep == "poss" and c < i:
+            src = (c, tree.left[c], tree.right[c])
+        elif toks[c].dep == "prep" and toks[c].text.lower() in ("from", "by") and c < clause:
+            p = tree.child(parsed, c, ("pobj",))
+            if p is not None:
+                src = (p, tree.left[p], tree.right[p])
+    if src is None:
+        return None
+    content = _chars(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
+    return Found([i], toks[i].lemma.lower(), src, content, "nominal") if content else None

@@ -1,0 +1,299 @@
+"""Quantities: numbers with their unit or counted noun, ranges, qualifiers, money, calibres and rates."""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..model import ParsedReport, Quantity, Token
+from ..resources import load_yaml
+from .times import time_spans
+
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_UNIT_POS = {"NOUN", "ADJ", "PROPN", "VERB", "NUM"}  # tokens that may sit inside a unit ("round trips")
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, Any]:
+    lex = dict(load_yaml("quantities.yaml"))
+    lex["unit_lookup"] = {re.sub(r"\s+", " ", k.lower()): v for k, v in lex["measure_units"].items()}
+    lex["skip"] = {w.lower() for w in lex["unit_skip_words"]}
+    lex["time_set"] = {w.lower() for w in lex["time_units"]}
+    return lex
+
+
+def _alternation(words: Any, *, escape: bool = True) -> str:
+    items = sorted({str(w) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") if escape else w for w in items)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    lex = _lexicon()
+    words = [w for w in lex["number_words"] if " " in w or w.isalpha()]
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    ones = "one|two|three|four|five|six|seven|eight|nine"
+    num = rf"(?:{_DIGITS}|(?i:(?:{tens})-(?:{ones})|{_alternation(words)})(?![\w]))"
+    scale = rf"(?:\s*(?i:{_alternation(lex['scales'])})|(?:{_alternation(lex['currency_scales'])}))(?![\w])"
+    qual = rf"(?i:{_alternation(lex['qualifiers'])})"
+    cur = _alternation(lex["currency_signs"])
+    unit = rf"[\s-]?(?i:{_alternation(lex['unit_lookup'])})(?![\w])"
+    lead = r"(?<![\w.,/#])(?<![A-Za-z]-)"
+    core = re.compile(
+        rf"(?:\b(?P<pre>(?i:between|from))\s+)?(?:\b(?P<qual>{qual})\s+)?(?:(?P<cur>{cur})\s?)?{lead}(?P<n1>{num})(?P<s1>{scale})?"
+        rf"(?P<u1>{unit})?"
+        rf"(?:(?P<sep>\s*[-–—]\s*|\s+(?i:to|and|or)\s+)(?:(?P<qual2>{qual})\s+)?(?:(?P<cur2>{cur})\s?)?(?P<n2>{num})(?P<s2>{scale})?)?"
+        rf"(?P<unit>{unit})?")
+    vague = re.compile(rf"(?:\b(?P<qual>{qual})\s+)?\b(?P<vague>(?i:{_alternation(lex['vague_scales'])}))\s+of\s+")
+    multiplier = re.compile(rf"(?:\b(?P<qual>{qual})\s+)?\b(?P<word>(?i:{_alternation(lex['multiplier_words'])}))\b")
+    return core, vague, multiplier
+
+
+def extract_quantities(parsed: ParsedReport) -> tuple[Quantity, ...]:
+    """Every quantity of the report: values, unit, kind, qualifier, range and rate period."""
+    core, vague, multiplier = _patterns()
+    masked = sorted(time_spans(parsed))
+    starts = [t.start for t in parsed.tokens]
+    found: list[Quantity] = []
+    for m in core.finditer(parsed.text):
+        if not _overlaps(masked, m.start("n1"), m.end("n1")):
+            q = _from_core(parsed, starts, m)
+            if q is not None:
+                found.append(q)
+    for m in vague.finditer(parsed.text):
+        q = _from_vague(parsed, starts, m)
+        if q is not None:
+            found.append(q)
+    for m in multiplier.finditer(parsed.text):
+        value = float(_lexicon()["multiplier_words"][m.group("word").lower()])
+        found.append(Quantity(m.group(0), m.start(), m.end(), (value,), "times", "multiplier",
+                              bool(m.group("qual")), _qualifier(m.group("qual"))))
+    kept: list[Quantity] = []
+    for q in sorted(found, key=lambda q: (-(q.end - q.start), q.start)):
+        if all(q.end <= k.start or q.start >= k.end for k in kept):
+            kept.append(q)
+    return tuple(sorted(kept, key=lambda q: q.start))
+
+
+# --------------------------------------------------------------------------- one match
+def _from_core(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Quantity | None:
+    lex = _lexicon()
+    sep = (m.group("sep") or "").strip().lower()
+    u1 = _unit_of(m.group("u1"))
+    u2 = _unit_of(m.group("unit"))
+    if m.group("n2") and sep == "and" and m.group("pre") is None and u2 is None:
+        sub = _reduced(m)  # "5 tanks and 3 ..." is not one quantity
+        return _from_core(parsed, starts, sub) if sub else None
+    if m.group("pre") and not m.group("n2"):
+        sub = _reduced(m, drop_pre=True)
+        return _from_core(parsed, starts, sub) if sub else None
+    cur = m.group("cur") or m.group("cur2")
+    v1 = _number(m.group("n1"), m.group("s1"), bool(cur))
+    v2 = _number(m.group("n2"), m.group("s2"), bool(cur)) if m.group("n2") else None
+    if v1 is None or (m.group("n2") and v2 is None):
+        return None
+    if v2 is not None and m.group("s2") and not m.group("s1") and _number(m.group("n1"), None, True) <= _number(m.group("n2"), None, True):
+        v1 = v1 * (v2 / _number(m.group("n2"), None, True))  # "2 to 3 million": the scale applies to both
+    values = (v1,) if v2 is None else (v1, v2)
+    unit, kind = "", "count"
+    end = m.end()
+    if cur:
+        unit, kind = lex["currency_signs"][cur], "money"
+    elif u2 or u1:
+        unit, kind = u2 or u1  # type: ignore[misc]
+    elif _short_metre(m):
+        unit, kind = "m", "distance"
+    if not unit:
+        noun = _counted_noun(parsed, starts, m.end() - 1)
+        if noun is None:
+            if not (m.group("qual") or m.group("pre")) or _is_spelled_one(m):
+                return None
+        else:
+            unit_text, end, root = noun
+            if root.lower() in lex["time_set"] or unit_text.lower().split("-")[-1] in lex["time_set"]:
+                return None  # a duration or an age, not a quantity
+            if root.lower() in lex["currency_words"]:
+                unit, kind = lex["currency_words"][root.lower()], "money"
+            else:
+                unit = unit_text
+        if _is_spelled_one(m) or _is_reference(parsed.text, m):
+            return None
+    is_range = v2 is not None and sep != "and" or (m.group("pre") or "").lower() == "between"
+    if sep == "and" and (m.group("pre") or "").lower() != "between":
+        is_range = False  # "122mm and 152mm": two values, not a range
+    qual = m.group("qual") or m.group("qual2")
+    per, end = _rate(parsed, starts, m.start("n1"), end)
+    text = parsed.text[m.start():end]
+    return Quantity(text, m.start(), end, values, unit, kind, bool(qual) or sep == "or", _qualifier(qual),
+                    is_range, per)
+
+
+def _from_vague(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Quantity | None:
+    lex = _lexicon()
+    key = re.sub(r"\s+", " ", m.group("vague").lower())
+    noun = _first_noun_after(parsed, starts, m.end())
+    if noun is None:
+        return None
+    unit_text, end, root = noun
+    unit, kind = unit_text, "count"
+    if root.lower() in lex["currency_words"]:
+        unit, kind = lex["currency_words"][root.lower()], "money"
+    elif root.lower() in lex["time_set"]:
+        return None
+    per, end = _rate(parsed, starts, m.start("vague"), end)
+    qualifier = _qualifier(m.group("qual")) or f"{key} of"
+    return Quantity(parsed.text[m.start():end], m.start(), end, (float(lex["vague_scales"][key]),), unit, kind,
+                    True, qualifier, False, per)
+
+
+# --------------------------------------------------------------------------- helpers
+def _number(raw: str | None, scale: str | None, currency: bool) -> float | None:
+    if raw is None:
+        return None
+    lex = _lexicon()
+    low = re.sub(r"\s+", " ", raw.lower())
+    if re.fullmatch(_DIGITS, low):
+        value = float(low.replace(",", ""))
+    elif "-" in low and low not in lex["number_words"]:
+        a, b = low.split("-", 1)
+        value = float(lex["number_words"][a] + lex["number_words"][b])
+    else:
+        value = float(lex["number_words"][low])
+    s = (scale or "").strip().lower()
+    if s in lex["scales"]:
+        value *= lex["scales"][s]
+    elif s in lex["currency_scales"] and currency:
+        value *= lex["currency_scales"][s]
+    return value
+
+
+def _short_metre(m: re.Match[str]) -> bool:
+    return (m.group("s1") or m.group("s2") or "").strip() == "m"
+
+
+def _unit_of(raw: str | None) -> tuple[str, str] | None:
+    if not raw:
+        return None
+    key = re.sub(r"\s+", " ", raw.strip(" -").lower())
+    unit, kind = _lexicon()["unit_lookup"][key]
+    return unit, kind
+
+
+def _qualifier(raw: str | None) -> str | None:
+    return re.sub(r"\s+", " ", raw.strip().lower()) if raw else None
+
+
+def _is_spelled_one(m: re.Match[str]) -> bool:
+    """A lone "one" (or "a ...") without a measure is noise: "one of them", "one expert"."""
+    return m.group("n2") is None and m.group("n1").lower() in ("one", "a")
+
+
+def _is_reference(text: str, m: re.Match[str]) -> bool:
+    """A small spelled-out number after a determiner refers back ("the two countries")."""
+    if m.group("n1")[0].isdigit() or m.group("qual") or m.group("n2"):
+        return False
+    before = text[max(0, m.start() - 12):m.start()].lower().split()
+    return bool(before) and before[-1] in _lexicon()["reference_determiners"]
+
+
+def _reduced(m: re.Match[str], drop_pre: bool = False) -> re.Match[str] | None:
+    """Re-match without the second number (not part of a range) or without a dangling "from"."""
+    if drop_pre:
+        begin, end = next(m.start(g) for g in ("qual", "cur", "n1") if m.group(g)), m.end()
+    else:
+        begin, end = m.start(), max(m.end(g) for g in ("n1", "s1", "u1") if m.group(g))
+    return _patterns()[0].match(m.string, begin, end)
+
+
+def _token_at(parsed: ParsedReport, starts: list[int], pos: int) -> int | None:
+    k = bisect.bisect_right(starts, pos) - 1
+    return k if 0 <= k < len(parsed.tokens) and parsed.tokens[k].end > pos else None
+
+
+def _counted_noun(parsed: ParsedReport, starts: list[int], last_char: int) -> tuple[str, int, str] | None:
+    """The noun the number counts, from its noun chunk or its head: (unit as written, end, root)."""
+    k = _token_at(parsed, starts, last_char)
+    if k is None:
+        return None
+    toks = parsed.tokens
+    root = None
+    for a, b in parsed.noun_chunks:
+        if a <= k < b - 1:
+            root = b - 1
+            break
+    if root is None:
+        h = toks[k].head
+        if h > k and toks[h].sent == toks[k].sent and h - k <= 6 and all(
+                toks[j].pos in _UNIT_POS or toks[j].text == "-" for j in range(k + 1, h)):
+            root = h
+    if root is None or toks[root].pos != "NOUN" or not toks[root].text[:1].isalpha():
+        return None
+    return _unit_span(parsed, k, root)
+
+
+def _first_noun_after(parsed: ParsedReport, starts: list[int], pos: int) -> tuple[str, int, str] | None:
+    k = _token_at(parsed, starts, pos)
+    if k is None:
+        return None
+    for a, b in parsed.noun_chunks:
+        if a <= k < b:
+            if parsed.tokens[b - 1].pos == "NOUN":
+                return _unit_span(parsed, a - 1, b - 1)
+            return None
+    return None
+
+
+def _unit_span(parsed: ParsedReport, k: int, root: int) -> tuple[str, int, str]:
+    """Compounds and adjectives between the number k and the root that belong to the unit."""
+    toks, skip = parsed.tokens, _lexicon()["skip"]
+    first = root
+    j = root - 1
+    while j > k:
+        t = toks[j]
+        if _not_unit(t, skip):
+            break
+        first = j
+        j -= 1
+    while first < root and toks[first].text == "-":
+        first += 1
+    text = parsed.text[toks[first].start:toks[root].end]
+    return text.lower() if not text.isupper() else text, toks[root].end, toks[root].text
+
+
+def _not_unit(t: Token, skip: set[str]) -> bool:
+    if t.text == "-":
+        return False
+    if t.ent_type in ("NORP", "GPE", "ORG", "PERSON", "LOC") or t.text.lower() in skip:
+        return True
+    if t.pos in ("PROPN", "DET", "PRON", "PUNCT", "ADV", "ADP", "CCONJ") or t.like_num:
+        return True
+    return t.pos == "ADJ" and t.text[:1].isupper()  # nationality-like adjectives ("Soviet", "Russian")
+
+
+def _rate(parsed: ParsedReport, starts: list[int], num_start: int, end: int) -> tuple[str | None, int]:
+    """Rate period after the quantity ("each month", "a day", "daily") or before it ("daily consumption")."""
+    lex = _lexicon()
+    periods = _alternation(lex["rate_periods"])
+    after = re.match(rf"\s+(?i:(?:{_alternation(lex['rate_introducers'])})\s+(?P<p>{periods})|(?P<adj>"
+                     rf"{_alternation(lex['rate_adjectives'])}))\b", parsed.text[end:end + 30])
+    if after:
+        word = (after.group("p") or after.group("adj")).lower()
+        per = lex["rate_periods"].get(word) or lex["rate_adjectives"].get(word)
+        return per, end + after.end()
+    k = _token_at(parsed, starts, num_start)
+    if k is None:
+        return None, end
+    sent = parsed.sentences[parsed.tokens[k].sent]
+    for j in range(k - 1, max(sent.token_start, k - 10) - 1, -1):
+        t = parsed.tokens[j]
+        if t.like_num or t.text in (";", ":"):
+            break
+        if t.text.lower() in lex["rate_adjectives"] and t.pos == "ADJ":
+            return lex["rate_adjectives"][t.text.lower()], end
+    return None, end
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    k = bisect.bisect_right(spans, (e, e))
+    return any(a < e and s < b for a, b in spans[max(0, k - 3):k])

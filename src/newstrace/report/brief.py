@@ -1,0 +1,377 @@
+"""The brief: a journalist-ready "what we know" document (Markdown or one self-contained HTML file)."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..model import Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerStatement
+from ..resolve.conflicts import FigureConflict, conflicting_figures
+from ..resolve.evidence import MATERIAL_KINDS, sentence_spans, statement_evidence
+from ..resolve.origins import (dependent_documents, dependent_statements, independence_key, origin_label, outlet_name,
+                               statement_origins)
+from ..resolve.status import analyse_claims, claim_stance, origin_first_dates
+from .svgmap import MapPlace, main_cluster, render_map
+
+STATUS_ORDER = ("disputed", "corroborated", "alleged")
+PLACE_TYPES = ("GPE", "LOC", "FAC", "FACILITY")
+_MAX_SENTENCE = 320
+
+
+@dataclass
+class Ref:
+    """A pointer to the report and sentence a line rests on: "[d3:s12]"."""
+
+    key: str  # d3:s12 | d3:@120 | d3
+    doc: LedgerDocument
+    sentence: str
+
+    @property
+    def anchor(self) -> str:
+        return "ref-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.key)
+
+
+@dataclass
+class _Refs:
+    """Every reference the brief cites, in first-cited order (the sources section)."""
+
+    items: dict[str, Ref] = field(default_factory=dict)
+
+    def add(self, key: str, doc: LedgerDocument, sentence: str) -> Ref:
+        if key not in self.items:
+            self.items[key] = Ref(key, doc, _shorten(sentence))
+        return self.items[key]
+
+
+def _shorten(text: str, limit: int = _MAX_SENTENCE) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def render_brief(ledger: Ledger, fmt: str = "md", since: str | None = None) -> str:
+    """The brief as Markdown (`fmt="md"`) or one self-contained HTML page (`fmt="html"`).
+
+    `since` (YYYY-MM-DD) adds a "what changed" section: claims first reported after the date,
+    claims whose second independent origin came after it, and origins new since then.
+    """
+    if fmt not in ("md", "html"):
+        raise ValueError(f"unknown brief format {fmt!r} (md or html)")
+    data = build_brief(ledger, since=since)
+    env = Environment(loader=PackageLoader("newstrace.report", "templates"), undefined=StrictUndefined,
+                      autoescape=fmt == "html", trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env.get_template(f"brief.{fmt}.j2").render(**data)
+
+
+def build_brief(ledger: Ledger, since: str | None = None) -> dict[str, Any]:
+    """The brief's content as plain data (what both templates render)."""
+    ledger = analyse_claims(ledger)
+    b = _Builder(ledger)
+    claims = sorted(ledger.claims, key=b.claim_rank)
+    conflicts = conflicting_figures(ledger)
+    data: dict[str, Any] = {
+        "title": "What we know",
+        "n_reports": len(ledger.documents),
+        "n_outlets": len({outlet_name(d).lower() for d in ledger.documents}),
+        "period": b.period(),
+        "story": [b.story_line(c) for c in claims[:3] if b.best_statement(c)],
+        "claims_by_status": [(s, [b.claim_view(c) for c in claims if c.status == s]) for s in STATUS_ORDER],
+        "denials": b.denials(),
+        "conflicts": [b.conflict_view(c) for c in conflicts],
+        "events": b.events(),
+        "reporting": b.reporting(),
+        "actors": b.actors(),
+        "places": [],
+        "map_svg": "",
+        "open_questions": b.open_questions(claims, conflicts),
+        "since": since,
+        "changes": b.changes(since) if since else [],
+    }
+    data["places"], data["map_svg"], data["off_map"] = b.places()
+    data["sources"] = list(b.refs.items.values())
+    return data
+
+
+class _Builder:
+    def __init__(self, ledger: Ledger):
+        self.ledger = ledger
+        self.docs = {d.id: d for d in ledger.documents}
+        self.entities = {e.id: e for e in ledger.entities}
+        self.statements = {s.id: s for s in ledger.statements}
+        self.origins = statement_origins(ledger)
+        self.dependent = dependent_statements(ledger)
+        self.copies = dependent_documents(ledger)
+        self.refs = _Refs()
+        self.by_claim: dict[str, list[LedgerStatement]] = {}
+        for st in ledger.statements:
+            if st.claim:
+                self.by_claim.setdefault(st.claim, []).append(st)
+
+    # ------------------------------------------------------------------ references
+    def ref(self, st: LedgerStatement) -> Ref:
+        doc = self.docs.get(st.document) or _blank_doc(st.document)
+        return self.refs.add(f"{st.document}:{st.id}", doc, st.sentence)
+
+    def ref_at(self, doc: LedgerDocument, start: int) -> Ref:
+        for a, b in sentence_spans(doc.text):
+            if a <= start < b:
+                return self.refs.add(f"{doc.id}:@{a}", doc, doc.text[a:b])
+        return self.refs.add(doc.id, doc, doc.title or "")
+
+    def ref_doc(self, doc: LedgerDocument) -> Ref:
+        return self.refs.add(doc.id, doc, doc.title or _first_sentence(doc))
+
+    def published(self, doc_id: str) -> str:
+        doc = self.docs.get(doc_id)
+        return doc.published if doc and doc.published else "9999-99-99"
+
+    # ------------------------------------------------------------------ claims
+    def claim_rank(self, c: LedgerClaim) -> tuple:
+        return (-len(c.origins), -c.outlets, -c.reports, c.first_reported or "9999", c.id)
+
+    def members(self, c: LedgerClaim) -> list[LedgerStatement]:
+        found = {s.id: s for s in self.by_claim.get(c.id, [])}
+        found.update({s: self.statements[s] for s in c.statements if s in self.statements})
+        return sorted(found.values(), key=lambda s: (self.published(s.document), s.document, s.start))
+
+    def best_statement(self, c: LedgerClaim) -> LedgerStatement | None:
+        """The earliest original, supporting, preferably attributed statement of a claim."""
+        cands = [s for s in self.members(c) if claim_stance(s) != "deny" and s.id not in self.dependent]
+        cands = cands or self.members(c)
+        if not cands:
+            return None
+        return sorted(cands, key=lambda s: (s.speaker is None, self.published(s.document), s.start))[0]
+
+    def story_line(self, c: LedgerClaim) -> dict[str, Any]:
+        st = self.best_statement(c)
+        assert st is not None
+        return {"text": _shorten(st.sentence, 260), "ref": self.ref(st), "status": c.status, "claim": c.id}
+
+    def claim_view(self, c: LedgerClaim) -> dict[str, Any]:
+        members = self.members(c)
+        evidence: dict[str, set[str]] = {}
+        refs, seen_origins = [], set()
+        for st in members:
+            if st.id in self.dependent:
+                continue
+            speaker = self.entities.get(st.speaker) if st.speaker else None
+            for kind in statement_evidence(st, self.docs.get(st.document), speaker.type if speaker else None):
+                evidence.setdefault(kind, set()).add(st.document)
+            origin = self.origins[st.id]
+            if (origin, claim_stance(st)) not in seen_origins:
+                seen_origins.add((origin, claim_stance(st)))
+                refs.append(self.ref(st))
+        return {"id": c.id, "summary": c.summary, "status": c.status, "reasons": list(c.reasons),
+                "origins": [origin_label(o, self.entities) for o in c.origins],
+                "deniers": [origin_label(o, self.entities) for o in c.deniers],
+                "outlets": c.outlets, "reports": c.reports,
+                "evidence": [(k, len(evidence.get(k, ()))) for k in c.evidence],
+                "first_reported": c.first_reported, "event_date": c.event_date, "refs": refs[:6]}
+
+    def denials(self) -> list[dict[str, Any]]:
+        out = []
+        summaries = {c.id: c.summary for c in self.ledger.claims}
+        for st in sorted(self.ledger.statements, key=lambda s: (self.published(s.document), s.start)):
+            if st.id in self.dependent or (claim_stance(st) != "deny" and st.stance != "deny"):
+                continue
+            out.append({"who": self.speaker_name(st), "origin": origin_label(self.origins[st.id], self.entities),
+                        "content": _shorten(st.content or st.sentence, 240), "cue": st.cue,
+                        "claim": summaries.get(st.claim or "", None), "ref": self.ref(st),
+                        "date": (self.docs.get(st.document).published if self.docs.get(st.document) else None)})
+        return out
+
+    def speaker_name(self, st: LedgerStatement) -> str:
+        entity = self.entities.get(st.speaker) if st.speaker else None
+        if entity is not None:
+            return entity.name
+        return st.speaker_text or f"{outlet_name(self.docs.get(st.document))} (unattributed)"
+
+    # ------------------------------------------------------------------ figures
+    def conflict_view(self, c: FigureConflict) -> dict[str, Any]:
+        rows = []
+        for p in c.positions:
+            refs = []
+            for doc_id, sentence in zip(p.documents, p.sentences):
+                doc = self.docs.get(doc_id) or _blank_doc(doc_id)
+                st_ids = [s for s in p.statements if s in self.statements
+                          and self.statements[s].document == doc_id]
+                refs.append(self.ref(self.statements[st_ids[0]]) if st_ids
+                            else self.refs.add(f"{doc_id}:@{_find(doc.text, sentence)}", doc, sentence))
+            rows.append({"text": p.text, "value": _value(p.low, p.high),
+                         "origin": origin_label(p.origin, self.entities), "outlets": list(p.outlets),
+                         "dates": list(p.dates), "refs": refs})
+        return {"measure": c.measure, "unit": c.unit, "reason": c.reason, "rows": rows}
+
+    # ------------------------------------------------------------------ timelines
+    def events(self) -> list[dict[str, Any]]:
+        """Reported events: dates statements give for what they report (one row per date and claim)."""
+        times: dict[str, list[str]] = {}
+        for t in self.ledger.times:
+            if t.statement:
+                times.setdefault(t.statement, []).append(t.value)
+        summaries = {c.id: c.summary for c in self.ledger.claims}
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for st in sorted(self.ledger.statements, key=lambda s: (self.published(s.document), s.start)):
+            if st.id in self.dependent:
+                continue
+            for value in ([st.date] if st.date else times.get(st.id, [])):
+                what = summaries.get(st.claim or "") or _shorten(st.content or st.sentence, 160)
+                key = (value, st.claim or what)
+                if key not in rows:
+                    rows[key] = {"date": value, "what": what, "who": self.speaker_name(st),
+                                 "stance": claim_stance(st), "ref": self.ref(st)}
+        return sorted(rows.values(), key=lambda r: (r["date"], r["what"]))[:40]
+
+    def reporting(self) -> list[dict[str, Any]]:
+        firsts: dict[str, list[str]] = {}
+        for c in self.ledger.claims:
+            members = [s for s in self.members(c) if s.id not in self.dependent]
+            if members:
+                firsts.setdefault(members[0].document, []).append(c.id)
+        copy_of = {}
+        for rel in self.ledger.relations:
+            if rel.a in self.copies:
+                copy_of[rel.a] = rel.b
+            elif rel.b in self.copies:
+                copy_of[rel.b] = rel.a
+        rows = []
+        for d in sorted(self.ledger.documents, key=lambda d: (d.published or "9999", d.id)):
+            rows.append({"date": d.published, "date_from": d.published_from, "outlet": outlet_name(d),
+                         "title": d.title or _first_sentence(d), "url": d.url, "new_claims": firsts.get(d.id, []),
+                         "copy_of": copy_of.get(d.id), "ref": self.ref_doc(d)})
+        return rows
+
+    def period(self) -> str:
+        dates = sorted(d.published for d in self.ledger.documents if d.published)
+        if not dates:
+            return "undated reports"
+        return dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
+
+    # ------------------------------------------------------------------ actors and places
+    def actors(self) -> list[dict[str, Any]]:
+        stances: dict[str, Counter[str]] = {}
+        first: dict[str, LedgerStatement] = {}
+        for st in self.ledger.statements:
+            if not st.speaker or st.speaker not in self.entities or st.id in self.dependent:
+                continue
+            stances.setdefault(st.speaker, Counter())[claim_stance(st)] += 1
+            first.setdefault(st.speaker, st)
+        rows = []
+        for eid, counts in sorted(stances.items(), key=lambda kv: (-sum(kv[1].values()), self.entities[kv[0]].name)):
+            e = self.entities[eid]
+            rows.append({"name": e.name, "type": e.type, "roles": list(e.roles), "chain": self.chain(e),
+                         "statements": sum(counts.values()), "asserts": counts["support"],
+                         "denies": counts["deny"], "hedges": counts["hedge"], "ref": self.ref(first[eid])})
+        return rows[:15]
+
+    def chain(self, e: LedgerEntity) -> list[str]:
+        out, seen, cur = [], {e.id}, e
+        while cur.parent and cur.parent in self.entities and cur.parent not in seen:
+            cur = self.entities[cur.parent]
+            seen.add(cur.id)
+            out.append(cur.name)
+        return out
+
+    def places(self) -> tuple[list[dict[str, Any]], str, list[str]]:
+        rows, points = [], []
+        for e in sorted(self.ledger.entities, key=lambda e: e.name):
+            if e.type not in PLACE_TYPES or e.lat is None or e.lon is None:
+                continue
+            ref = self.place_ref(e)
+            anchor = "place-" + re.sub(r"[^A-Za-z0-9_-]", "-", e.id)
+            rows.append({"name": e.name, "lat": e.lat, "lon": e.lon, "country": e.country, "type": e.type,
+                         "anchor": anchor, "ref": ref})
+            points.append(MapPlace(e.name, float(e.lat), float(e.lon), anchor=anchor))
+        near, far = main_cluster(points)
+        return rows, render_map(near), [p.name for p in far]
+
+    def place_ref(self, e: LedgerEntity) -> Ref | None:
+        names = sorted({e.name, *e.aliases}, key=len, reverse=True)
+        for d in sorted(self.ledger.documents, key=lambda d: (d.published or "9999", d.id)):
+            for name in names:
+                m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", d.text)
+                if m:
+                    return self.ref_at(d, m.start())
+        return None
+
+    # ------------------------------------------------------------------ questions and changes
+    def open_questions(self, claims: list[LedgerClaim], conflicts: list[FigureConflict]) -> list[dict[str, Any]]:
+        out = []
+        for c in claims:
+            st = self.best_statement(c)
+            if st is None:
+                continue
+            supporting = [o for o in c.origins]
+            if len(supporting) <= 1:
+                who = origin_label(supporting[0], self.entities) if supporting else "no named origin"
+                out.append({"kind": "single origin", "text": f"{c.summary} — rests on one origin only ({who}).",
+                            "ref": self.ref(st)})
+            if not any(k in MATERIAL_KINDS for k in c.evidence):
+                out.append({"kind": "no public evidence",
+                            "text": f"{c.summary} — no imagery, documents, physical evidence or named expert "
+                                    f"is described; it rests on statements.", "ref": self.ref(st)})
+        for conflict in conflicts:
+            values = " vs ".join(_value(p.low, p.high) for p in conflict.positions)
+            out.append({"kind": "conflicting figures", "text": f"How many {conflict.measure}? ({values})",
+                        "ref": None})
+        return out
+
+    def changes(self, since: str) -> list[dict[str, Any]]:
+        first_dates = origin_first_dates(self.ledger)
+        out = []
+        for c in sorted(self.ledger.claims, key=lambda c: c.first_reported or "9999"):
+            st = self.best_statement(c)
+            if st is None:
+                continue
+            dates = sorted(d for d in first_dates.get(c.id, {}).values() if d)
+            if c.first_reported and c.first_reported > since:
+                out.append({"kind": "new claim", "date": c.first_reported, "text": c.summary, "ref": self.ref(st)})
+                continue
+            if len(dates) >= 2 and dates[1] > since:
+                out.append({"kind": "status change", "date": dates[1],
+                            "text": f"{c.summary} — its second independent origin came on {dates[1]} "
+                                    f"(now {c.status})", "ref": self.ref(st)})
+            for key, date in first_dates.get(c.id, {}).items():
+                if date and date > since and (len(dates) < 2 or date != dates[1]):
+                    origin_st = self.origin_statement(c, key)
+                    out.append({"kind": "new origin", "date": date,
+                                "text": f"{c.summary} — now also from {self.origin_name(key, origin_st)}",
+                                "ref": self.ref(origin_st or st)})
+        return sorted(out, key=lambda r: (r["date"] or "", r["kind"]))
+
+    def origin_statement(self, c: LedgerClaim, key: str) -> LedgerStatement | None:
+        for st in self.members(c):
+            if st.id not in self.dependent and independence_key(self.origins[st.id]) == key:
+                return st
+        return None
+
+    def origin_name(self, key: str, st: LedgerStatement | None) -> str:
+        return origin_label(self.origins[st.id], self.entities) if st else key
+
+
+def _blank_doc(doc_id: str) -> LedgerDocument:
+    return LedgerDocument(id=doc_id, source="", title=None, outlet=None, published=None, published_from="none",
+                          text="")
+
+
+def _first_sentence(doc: LedgerDocument) -> str:
+    spans = sentence_spans(doc.text)
+    return doc.text[spans[0][0]:spans[0][1]] if spans else ""
+
+
+def _find(text: str, sentence: str) -> int:
+    pos = text.find(sentence)
+    return max(pos, 0)
+
+
+def _value(low: float, high: float) -> str:
+    if high == math.inf:
+        return f"{low:,.0f}+"
+    if low == high:
+        return f"{low:,.0f}"
+    return f"{low:,.0f}–{high:,.0f}"

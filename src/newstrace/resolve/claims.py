@@ -1,0 +1,291 @@
+"""Incremental claim clustering: statements across reports that assert or deny one proposition."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..model import Statement
+from .embeddings import Encoder, VectorIndex, default_encoder
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
+_STOP = frozenset("""a an the and or but of to in on at for with by from as is are was were be been being it its
+this that these those he she they we you i his her their our your them us him what which who whom will would
+shall should can could may might must do does did has have had not no so than then there here also just very""".split())
+STANCE_TO_CLAIM = {"assert": "support", "deny": "deny", "hedge": "hedge"}
+
+
+@dataclass(frozen=True)
+class ClaimItem:
+    """One statement as the clusterer sees it, with what resolution already knows about it."""
+
+    id: str  # statement id
+    document: str
+    statement: Statement
+    published: str | None = None  # YYYY-MM-DD of the report
+    speaker: str | None = None  # entity key of the speaker
+    entities: tuple[str, ...] = ()  # entity keys mentioned inside the statement
+    times: tuple[str, ...] = ()  # ISO values of the time expressions in the statement
+    quantities: tuple[tuple[float, ...], ...] = ()
+    speaker_chain: tuple[str, ...] = ()  # speaker, its institutions and country (EntityResolver.chain_of)
+    entity_chains: tuple[str, ...] = ()  # union of the chains of `entities` (who a denial names)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    summary: str
+    statements: tuple[str, ...]
+    stances: tuple[str, ...]  # support | deny | hedge, one per statement
+    first_reported: str | None  # earliest publication date among its statements
+    event_date: str | None  # the date of what it reports (most common statement date)
+    entities: tuple[str, ...] = ()
+
+
+@dataclass
+class _Claim:
+    id: str
+    members: list[str] = field(default_factory=list)
+    entities: Counter = field(default_factory=Counter)
+    dates: Counter = field(default_factory=Counter)
+    published: list[str] = field(default_factory=list)
+    speakers: Counter = field(default_factory=Counter)  # chain keys of its asserting speakers
+    vec_sum: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class ClaimSettings:
+    """Thresholds of the clusterer (tuned on the dev seeds, see benchmarks and the report)."""
+
+    threshold: float = 0.62  # combined score to join a claim
+    deny_threshold: float = 0.45  # a denial joins the claim it denies at this lower bar
+    speaker_weight: float = 0.1  # same speaker or institution chain as the claim's speakers
+    speaker_penalty: float = 0.05  # two named speakers with nothing in common
+    accuser_weight: float = 0.2  # a denial naming the claim's speakers ("US allegations")
+    neighbours: int = 12
+    min_similarity: float = 0.3
+    entity_weight: float = 0.15
+    date_penalty: float = 0.25
+    disjoint_penalty: float = 0.1
+    deny_window_days: int = 90
+    min_content_words: int = 3
+
+
+class ClaimClusterer:
+    """Adds statements one report at a time; each searches its nearest neighbours only."""
+
+    def __init__(self, encoder: Encoder | None = None, settings: ClaimSettings = ClaimSettings()) -> None:
+        self.encoder = encoder or default_encoder()
+        self.settings = settings
+        self._index = VectorIndex()
+        self._items: dict[str, ClaimItem] = {}
+        self._row: dict[str, int] = {}
+        self._claim_of: dict[str, str | None] = {}
+        self._claims: dict[str, _Claim] = {}
+        self._by_entity: dict[str, set[str]] = {}  # entity key -> claim ids (blocking for denials)
+        self._entity_df: Counter = Counter()
+        self._next = 1
+
+    # ------------------------------------------------------------------ public API
+    def add_report(self, items: Sequence[ClaimItem]) -> dict[str, str | None]:
+        """Cluster one report's statements (in order); returns statement id -> claim id or None."""
+        items = [it for it in items if it.id not in self._items]
+        worthy = [it for it in items if is_claim_worthy(it.statement, self.settings.min_content_words)]
+        vecs = self.encoder([claim_text(it.statement) for it in worthy]) if worthy else np.zeros((0, 0))
+        out: dict[str, str | None] = {it.id: None for it in items}
+        for it in items:
+            self._items[it.id] = it
+            self._claim_of[it.id] = None
+        for it, vec in zip(worthy, vecs):
+            cid = self._place(it, vec)
+            out[it.id] = cid
+            self._row[it.id] = len(self._index)
+            self._index.add([it.id], vec[None, :])
+        return out
+
+    def claim_of(self, statement_id: str) -> str | None:
+        return self._claim_of.get(statement_id)
+
+    def claims(self) -> list[Claim]:
+        """Every claim with its summary, statements and their stance toward it, and its dates."""
+        return [self._freeze(c) for c in self._claims.values()]
+
+    # ------------------------------------------------------------------ placement
+    def _place(self, it: ClaimItem, vec: np.ndarray) -> str:
+        s = self.settings
+        deny = it.statement.stance == "deny"
+        scores: dict[str, float] = {}
+        for sid, sim in self._index.search(vec, s.neighbours, s.min_similarity):
+            cid = self._claim_of.get(sid)
+            if cid is not None and sim > scores.get(cid, -1.0):
+                scores[cid] = sim
+        if deny:  # a denial names little: look up claims about its entities in the time window
+            for cid in self._entity_block(it):
+                if cid not in scores:
+                    scores[cid] = self._best_sim(cid, vec)
+        best, best_score = None, -1.0
+        for cid, sim in scores.items():
+            c = self._claims[cid]
+            centroid = float(c.vec_sum @ vec) / float(np.linalg.norm(c.vec_sum) or 1.0) if c.vec_sum is not None else sim
+            score = 0.5 * (sim + centroid) + self._agreement(it, c)
+            if score > best_score:
+                best, best_score = cid, score
+        if best is not None and best_score >= (s.deny_threshold if deny else s.threshold):
+            self._join(best, it, vec)
+            return best
+        cid = f"c{self._next}"
+        self._next += 1
+        self._claims[cid] = _Claim(cid)
+        self._join(cid, it, vec)
+        return cid
+
+    def _best_sim(self, cid: str, vec: np.ndarray) -> float:
+        rows = [self._row[m] for m in self._claims[cid].members if m in self._row]
+        return max((float(self._index.vector(r) @ vec) for r in rows), default=0.0)
+
+    def _entity_block(self, it: ClaimItem) -> set[str]:
+        out: set[str] = set()
+        for e in set(it.entities) | ({it.speaker} if it.speaker else set()):
+            for cid in self._by_entity.get(e, ()):
+                if self._in_window(it, self._claims[cid]):
+                    out.add(cid)
+        return out
+
+    def _in_window(self, it: ClaimItem, c: _Claim) -> bool:
+        if not it.published or not c.published:
+            return True
+        d = _days(min(c.published), it.published)
+        return d is None or -2 <= d <= self.settings.deny_window_days
+
+    def _agreement(self, it: ClaimItem, c: _Claim) -> float:
+        """Entity overlap raises the score; conflicting dates or disjoint key entities lower it."""
+        s = self.settings
+        mine = {e for e in it.entities if e != it.speaker}
+        theirs = set(c.entities)
+        bonus = 0.0
+        if mine and theirs:
+            shared = mine & theirs
+            weight = sum(1.0 / (1 + self._entity_df[e]) ** 0.5 for e in shared)
+            total = sum(1.0 / (1 + self._entity_df[e]) ** 0.5 for e in mine)
+            bonus += s.entity_weight * (weight / total if total else 0.0)
+            if not shared:
+                bonus -= s.disjoint_penalty
+        if it.statement.date and c.dates and _dates_conflict(it.statement.date, [d for d in c.dates]):
+            bonus -= s.date_penalty
+        if it.statement.stance == "deny":
+            accused = set(it.entity_chains) - set(it.speaker_chain)
+            if accused and c.speakers:
+                bonus += s.accuser_weight if accused & set(c.speakers) else -s.accuser_weight
+        elif it.speaker_chain and c.speakers:
+            bonus += s.speaker_weight if set(it.speaker_chain) & set(c.speakers) else -s.speaker_penalty
+        return bonus
+
+    def _join(self, cid: str, it: ClaimItem, vec: np.ndarray) -> None:
+        c = self._claims[cid]
+        c.members.append(it.id)
+        c.vec_sum = vec.copy() if c.vec_sum is None else c.vec_sum + vec
+        if it.statement.stance != "deny":
+            c.speakers.update(set(it.speaker_chain))
+        new = [e for e in set(it.entities) if e not in c.entities]
+        c.entities.update(set(it.entities))
+        for e in new:
+            self._entity_df[e] += 1
+            self._by_entity.setdefault(e, set()).add(cid)
+        if it.statement.date:
+            c.dates[it.statement.date] += 1
+        if it.published:
+            c.published.append(it.published)
+        self._claim_of[it.id] = cid
+
+    # ------------------------------------------------------------------ output
+    def _freeze(self, c: _Claim) -> Claim:
+        items = [self._items[m] for m in c.members]
+        return Claim(
+            id=c.id, summary=self._summary(c), statements=tuple(c.members),
+            stances=tuple(STANCE_TO_CLAIM.get(it.statement.stance, "support") for it in items),
+            first_reported=min(c.published) if c.published else None,
+            event_date=c.dates.most_common(1)[0][0] if c.dates else None,
+            entities=tuple(e for e, _ in c.entities.most_common()))
+
+    def _summary(self, c: _Claim, limit: int = 200) -> str:
+        """The content of the most central assertive statement, trimmed at a word."""
+        rows = [(m, self._row[m]) for m in c.members if m in self._row]
+        pool = [(m, r) for m, r in rows if self._items[m].statement.stance == "assert"] or rows
+        if not pool:
+            return ""
+        mat = np.stack([self._index.vector(r) for _, r in rows])
+        best = max(pool, key=lambda mr: float((mat @ self._index.vector(mr[1])).sum()))[0]
+        return trim(self._items[best].statement.content, limit)
+
+
+def claim_text(st: Statement) -> str:
+    """What is embedded: the content when it says enough, else the whole sentence."""
+    return st.content if len(content_words(st.content)) >= 6 else st.sentence_text
+
+
+def content_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text or "") if w.lower() not in _STOP and len(w) > 2]
+
+
+def is_claim_worthy(st: Statement, min_words: int = 3) -> bool:
+    """Statements that carry a checkable proposition; short opinion quotes and colour stay out."""
+    if st.stance == "deny":
+        return True
+    words = content_words(st.content)
+    if len(words) < min_words:
+        return False
+    return len(set(words)) >= min_words
+
+
+def trim(text: str, limit: int = 200) -> str:
+    text = " ".join((text or "").split()).strip(" \"'\u201c\u201d,")
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "\u2026"
+
+
+def _parse_date(value: str) -> tuple[int, int | None, int | None] | None:
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value or "")
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
+
+
+def _days(a: str, b: str) -> int | None:
+    pa, pb = _parse_date(a), _parse_date(b)
+    if not pa or not pb:
+        return None
+    da = date(pa[0], pa[1] or 1, pa[2] or 1)
+    db = date(pb[0], pb[1] or 1, pb[2] or 1)
+    return (db - da).days
+
+
+def _dates_conflict(value: str, others: Iterable[str]) -> bool:
+    """A month-or-finer date more than about a month from every date the claim already has."""
+    pv = _parse_date(value)
+    if not pv or pv[1] is None:
+        return False
+    seen = False
+    for o in others:
+        po = _parse_date(o)
+        if not po or po[1] is None:
+            continue
+        seen = True
+        d = _days(value, o)
+        if d is not None and abs(d) <= 45:
+            return False
+    return seen
+
+
+def cluster_claims(reports: Iterable[Sequence[ClaimItem]], encoder: Encoder | None = None) -> tuple[list[Claim], dict[str, str | None]]:
+    """Cluster many reports at once: (claims, statement id -> claim id)."""
+    cc = ClaimClusterer(encoder)
+    out: dict[str, str | None] = {}
+    for items in reports:
+        out.update(cc.add_report(items))
+    return cc.claims(), out

@@ -1,0 +1,114 @@
+"""Evidence: what kind of support a report says a statement rests on, from cue phrases in evidence.yaml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import LedgerDocument, LedgerStatement
+from ..resources import load_yaml
+
+# Kinds that show something beyond a speaker's word (used for "no public evidence" questions).
+MATERIAL_KINDS = ("satellite imagery", "documents", "physical evidence", "named expert")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    name: str
+    phrases: re.Pattern[str] | None
+    patterns: tuple[re.Pattern[str], ...]
+
+    def matches(self, text: str) -> bool:
+        if self.phrases is not None and self.phrases.search(text):
+            return True
+        return any(p.search(text) for p in self.patterns)
+
+
+@lru_cache(maxsize=None)
+def load_evidence_kinds(name: str = "evidence.yaml") -> tuple[EvidenceKind, ...]:
+    """The evidence kinds of a resource file, compiled once per process."""
+    data = load_yaml(name) or {}
+    kinds = []
+    for kind, spec in data.items():
+        spec = spec or {}
+        phrases = [str(p) for p in spec.get("phrases") or () if str(p).strip()]
+        alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
+        compiled = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if alternation else None
+        patterns = tuple(re.compile(str(p)) for p in spec.get("patterns") or ())
+        kinds.append(EvidenceKind(str(kind), compiled, patterns))
+    return tuple(kinds)
+
+
+def classify_evidence(text: str) -> tuple[str, ...]:
+    """Evidence kinds a passage mentions, in the order of evidence.yaml.
+
+    Kinds: satellite imagery | intelligence assessment | official statement | documents |
+    named expert | unnamed sources | physical evidence | no public evidence.
+    """
+    if not text or not text.strip():
+        return ()
+    return tuple(k.name for k in load_evidence_kinds() if k.matches(text))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Rough sentence boundaries of a cleaned report (enough to find a statement's neighbours)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def statement_context(st: LedgerStatement, doc: LedgerDocument | None, neighbours: int = 1) -> str:
+    """The statement's sentence and `neighbours` sentences either side of it in its report."""
+    if doc is None or not doc.text:
+        return st.sentence
+    text = doc.text
+    start, end = st.start, st.end
+    if not (0 <= start < end <= len(text)):
+        found = text.find(st.sentence) if st.sentence else -1
+        if found < 0:
+            return st.sentence
+        start, end = found, found + len(st.sentence)
+    spans = sentence_spans(text)
+    idx = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+    if not idx:
+        return st.sentence
+    lo, hi = max(0, idx[0] - neighbours), min(len(spans) - 1, idx[-1] + neighbours)
+    # Neighbours stay inside the statement's paragraph: a new paragraph is a new subject.
+    para_start = text.rfind("\n\n", 0, start) + 1
+    para_end = text.find("\n\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    chosen = [spans[i] for i in range(lo, hi + 1)
+              if i in idx or (spans[i][1] > para_start and spans[i][0] < para_end)]
+    return " ".join(text[a:b] for a, b in chosen)
+
+
+def statement_evidence(st: LedgerStatement, doc: LedgerDocument | None, speaker_type: str | None = None
+                       ) -> tuple[str, ...]:
+    """Evidence kinds for one statement: cue phrases around it, plus what its speaker implies.
+
+    An unnamed speaker counts as "unnamed sources"; a named government or organisation speaker
+    counts as "official statement" (its word, not proof).
+    """
+    kinds = list(classify_evidence(statement_context(st, doc)))
+    if st.speaker is None and (st.speaker_text or st.cited_source) and "unnamed sources" not in kinds:
+        kinds.append("unnamed sources")
+    if st.cited_source and "unnamed sources" not in kinds:
+        kinds.append("unnamed sources")
+    if speaker_type in ("GPE", "ORG") and "official statement" not in kinds:
+        kinds.append("official statement")
+    return order_evidence(kinds)
+
+
+def order_evidence(kinds: list[str] | tuple[str, ...] | set[str]) -> tuple[str, ...]:
+    """Evidence kinds deduplicated in the order of evidence.yaml (unknown kinds last)."""
+    order = [k.name for k in load_evidence_kinds()]
+    seen = set(kinds)
+    known = [k for k in order if k in seen]
+    return tuple(known + sorted(seen - set(order)))
