@@ -48,14 +48,15 @@ class Line:
     index: int
     text: str
     words: int
-    key: str
+    key: str  # line_key: digits ignored (for counts across an outlet's reports)
+    exact: str  # case and spacing ignored, digits kept (for repeats inside one report)
     body: bool  # quotation or attribution verb: body text unless a strong rule fires
     ends_sentence: bool
     rule: Rule | None
 
     @property
     def navish(self) -> bool:
-        return not self.body and (self.words <= 3 or (self.words <= NAV_MAX_WORDS and not self.ends_sentence))
+        return not self.body and self.words <= NAV_MAX_WORDS and not self.ends_sentence
 
     @property
     def title_like(self) -> bool:
@@ -116,7 +117,9 @@ def describe_line(index: int, text: str) -> Line:
     words = len(_WORD.findall(text))
     quoted = len(_QUOTED.findall(text)) >= 1 and words >= 6
     body = quoted or any(c.search(text) for c in load_rules()[1])
-    return Line(index, text, words, line_key(text), body, text.endswith(_SENTENCE_END), _match(text, words, body))
+    exact = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return Line(index, text, words, line_key(text), exact, body, text.endswith(_SENTENCE_END),
+                _match(text, words, body))
 
 
 def strip_credit(text: str) -> str:
@@ -184,19 +187,19 @@ def _apply_captions(lines: list[Line], out: _Decisions) -> None:
 
 
 def _apply_repeats(lines: list[Line], out: _Decisions) -> None:
-    """Short non-body lines repeated anywhere in the report are site furniture; a repeated long
-    line (pull quote, duplicated paragraph) keeps its first copy."""
+    """Short unpunctuated lines repeated anywhere in the report are site furniture (all copies
+    go); a repeated sentence (pull quote, duplicated paragraph) keeps its first copy."""
     first: dict[str, Line] = {}
     for ln in lines:
-        if not ln.key:
+        if not ln.key or not ln.words:
             continue
-        if ln.key not in first:
-            first[ln.key] = ln
+        if ln.exact not in first:
+            first[ln.exact] = ln
             continue
-        orig = first[ln.key]
+        orig = first[ln.exact]
         if orig.index == lines[0].index:
             continue  # the headline repeated: see _apply_title_repeat
-        if not ln.body and ln.words <= 12:
+        if not ln.body and (ln.navish or ln.words <= 2):
             out.put(orig.index, "boilerplate", f"short line repeated (line {ln.index + 1})")
             out.put(ln.index, "boilerplate", f"short line repeated (line {orig.index + 1})")
         else:

@@ -13,16 +13,18 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from ..resources import load_lines
+from ..resources import load_lines, load_yaml
 
 _TOKEN = re.compile(r"[^\W\d_]+")
 
-MIN_TOKEN = 6  # shorter tokens are never split
+MIN_TOKEN = 7  # shorter tokens are never split
+MIN_PART = 4  # letters in each half
+MIN_CAPITAL_TOKEN = 10  # a capitalised or camel-case token must be this long ("Shimbunlast")
 WORD_ZIPF = 1.0  # a whole token this frequent (or more) is a word: never split
 LEFT_ZIPF = 2.0  # the left half must be at least a rare word or a known name
-RIGHT_ZIPF = 3.0  # the right half must be a common word ...
-SHORT_RIGHT_ZIPF = 5.0  # ... and a function word when it has fewer than 4 letters
-CAMEL_MAX_ZIPF = 4.5  # "GreenfieldHowever" splits; "InsideOver", "EyePress" (both halves common) do not
+RIGHT_ZIPF = 3.5  # the right half must be a common word ("accusing", "spokesman") ...
+FUNCTION_ZIPF = 6.6  # ... or a function word ("the"): then a 3-letter half and a short token do
+CAMEL_MAX_ZIPF = 4.5  # "GreenfieldHowever" splits; "InsideOver" (both halves common) does not
 
 
 @dataclass(frozen=True)
@@ -51,22 +53,37 @@ def known_names() -> frozenset[str]:
     return frozenset(n.lower() for n in load_lines("known_names.txt"))
 
 
+@lru_cache(maxsize=1)
+def affixes() -> tuple[frozenset[str], frozenset[str]]:
+    """(prefixes, suffixes) that make real compounds (resources/fused_affixes.yaml)."""
+    data = load_yaml("fused_affixes.yaml")
+    return frozenset(data["prefixes"]), frozenset(data["suffixes"])
+
+
 def _is_word(token: str) -> bool:
     low = token.lower()
     return low in known_names() or zipf(low) >= WORD_ZIPF
 
 
-def _left_ok(left: str) -> bool:
-    return len(left) >= 3 and (left.lower() in known_names() or zipf(left.lower()) >= LEFT_ZIPF)
+def _function_word(part: str) -> bool:
+    return len(part) >= 3 and part.islower() and zipf(part) >= FUNCTION_ZIPF
 
 
-def _right_ok(right: str) -> bool:
-    low = right.lower()
-    if len(right) < 2:
+def _halves_ok(token: str, left: str, right: str) -> bool:
+    """Both halves are words, neither is an affix, and the split is long enough to trust."""
+    prefixes, suffixes = affixes()
+    low_left, low_right = left.lower(), right.lower()
+    if len(left) < MIN_PART or low_left in prefixes or low_right in suffixes:
         return False
-    if len(right) < 4:
-        return zipf(low) >= SHORT_RIGHT_ZIPF
-    return zipf(low) >= RIGHT_ZIPF or low in known_names()
+    if not (low_left in known_names() or zipf(low_left) >= LEFT_ZIPF):
+        return False
+    if _function_word(right):
+        return True
+    if len(right) < MIN_PART or len(token) < MIN_CAPITAL_TOKEN:
+        return False
+    if token.islower():
+        return False  # lower-case compounds are words far more often than fusions
+    return zipf(low_right) >= RIGHT_ZIPF or low_right in known_names()
 
 
 def split_fused(token: str) -> tuple[str, str] | None:
@@ -79,16 +96,17 @@ def split_fused(token: str) -> tuple[str, str] | None:
             left, right = token[:k], token[k:]
             zl, zr = zipf(left.lower()), zipf(right.lower())
             # two common words in camel case are a brand name ("InsideOver"), not a fusion
-            if _left_ok(left) and _right_ok(right) and not right.isupper() and min(zl, zr) < CAMEL_MAX_ZIPF:
+            if (not right.isupper() and len(right) >= MIN_PART and min(zl, zr) < CAMEL_MAX_ZIPF
+                    and _halves_ok(token, left, right.lower()) and zr >= RIGHT_ZIPF):
                 return left, right
             return None
     # lower-case junction: "Koreaaccusing" -> "Korea" + "accusing"
     best: tuple[float, float, int] | None = None
-    for k in range(3, len(token) - 1):
+    for k in range(MIN_PART, len(token) - 2):
         left, right = token[:k], token[k:]
-        if not right.islower() or not _left_ok(left) or not _right_ok(right):
+        if not right.islower() or not _halves_ok(token, left, right):
             continue
-        zl, zr = zipf(left.lower()), zipf(right.lower())
+        zl, zr = zipf(left.lower()), zipf(right)
         score = (min(zl, zr), zl + zr, k)
         if best is None or score > best:
             best = score

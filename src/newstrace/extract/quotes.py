@@ -45,8 +45,9 @@ def _scan(text: str, ps: int, pe: int, p: int) -> list[QuoteRegion]:
     out: list[QuoteRegion] = []
     start = -1
     straight_open = False
+    para = text[ps:pe].replace("''", '" ').replace("``", '" ')  # doubled marks, same length
     for k in range(ps, pe):
-        ch = text[k]
+        ch = para[k - ps]
         if ch in OPEN or (ch == STRAIGHT and not straight_open and start < 0):
             if start < 0:
                 start = k
@@ -56,7 +57,7 @@ def _scan(text: str, ps: int, pe: int, p: int) -> list[QuoteRegion]:
             _add(out, text, start, k + 1, p, True)
             start = -1
             straight_open = False
-        elif start < 0 and ch in CLOSE and k > ps and text[k - 1] in ".,!?":
+        elif start < 0 and ch in CLOSE and k > ps and para[k - ps - 1] in ".,!?":
             # a closing mark with no opener: the quote began in an earlier paragraph
             _add(out, text, ps, k + 1, p, False)
     if start >= 0:

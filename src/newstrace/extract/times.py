@@ -13,11 +13,11 @@ from ..resources import load_yaml
 
 T = TypeVar("T")
 Norm = tuple[str, str, str | None]  # value, precision, modifier
+_Match = Any  # a re.Match or a _Hit (core match plus the words before it)
 _ENTITY_BLOCKERS = {"PERSON", "ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "range": 5, "decade": 6}
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
 _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
-_DIR = r"(?:\b(?P<dir>(?i:last|this|next|past|coming|previous|current|following))\s+)?"
 
 
 @dataclass(frozen=True)
@@ -39,60 +39,107 @@ def _lexicon() -> dict[str, Any]:
     return lex
 
 
+def _ci(words: str) -> str:
+    """An alternation whose first letters match either case, without a slow case-insensitive start."""
+    return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" if w[0].isalpha() else w for w in words.split("|"))
+
+
+class _Hit:
+    """A core match joined with the optional words found just before it (the prefix match)."""
+
+    def __init__(self, core: re.Match[str], prefix: re.Match[str] | None):
+        self.core, self.prefix, self.string = core, prefix, core.string
+
+    def _owner(self, name: str) -> re.Match[str] | None:
+        if self.prefix is not None and name in self.prefix.re.groupindex:
+            return self.prefix
+        return self.core if name in self.core.re.groupindex else None
+
+    def start(self, name: str | None = None) -> int:
+        if name is None:
+            return self.prefix.start() if self.prefix is not None else self.core.start()
+        return self._owner(name).start(name)  # type: ignore[union-attr]
+
+    def end(self, name: str | None = None) -> int:
+        return self.core.end() if name is None else self._owner(name).end(name)  # type: ignore[union-attr]
+
+    def group(self, name: int | str = 0) -> str | None:
+        if name == 0:
+            return self.string[self.start():self.end()]
+        owner = self._owner(str(name))
+        return owner.group(name) if owner is not None else None
+
+    def groupdict(self) -> dict[str, str | None]:
+        return {**self.core.groupdict(), **(self.prefix.groupdict() if self.prefix is not None else {})}
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str], _Context], Norm | None]]]:
+def _prefixes() -> dict[str, re.Pattern[str]]:
+    """Words that may precede a core expression, matched backwards from its start."""
+    counts = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _lexicon()["vague_counts"]), key=len, reverse=True))
+    table = {
+        "dir": r"\b(?P<dir>(?i:last|this|next|past|coming|previous|current|following))\s+$",
+        "part": r"\b(?P<part>(?i:early|mid|late|the\s+(?:beginning|start|end|middle|first\s+half|second\s+half)\s+of))[\s-]+$",
+        "mod": r"\b(?P<mod>(?i:earlier|later|early|late|mid|(?:the\s+)?(?:end|beginning|start|middle)\s+of))[\s-]+$",
+        "count": rf"\b(?P<count>(?i:{counts})|\d+)\s+$",
+        "span": r"\b(?i:from|between)\s+$",
+    }
+    return {k: re.compile(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str | None, re.Pattern[str], Callable[[Any, _Context], Norm | None]]]:
     lex = _lexicon()
     full = "|".join(sorted(lex["months"], key=len, reverse=True))
     abbr = "|".join(sorted(lex["month_abbreviations"], key=len, reverse=True))
     month_any = rf"(?:{full}|(?:{abbr})\b\.?)"
     weekdays = "|".join(lex["weekdays"])
-    part = r"(?P<part>(?i:early|mid|late|the\s+(?:beginning|start|end|middle|first\s+half|second\s+half)\s+of))"
-    mod = r"(?:\b(?P<mod>(?i:earlier|later|early|late|mid|(?:the\s+)?(?:end|beginning|start|middle)\s+of))[\s-]+)?"
+    part = r"(?P<part>(?:[Ee]arly|[Mm]id|[Ll]ate|[Tt]he\s+(?:beginning|start|end|middle|first\s+half|second\s+half)\s+of))"
     unit_words = r"(?P<unit>(?i:days?|weeks?|months?|years?|decades?))"
-    counts = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in lex["vague_counts"]), key=len, reverse=True))
-    table: list[tuple[str, Callable[[re.Match[str], _Context], Norm | None]]] = [
-        (r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", _norm_full_date),
-        (rf"\b(?P<mon>{month_any})\s+{_DAY},?\s+{_YEAR}", _norm_full_date),
-        (rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any}),?\s+{_YEAR}", _norm_full_date),
-        (rf"{_DIR}\b(?P<mon>{month_any})\s+{_DAY}", _norm_month_day),
-        (rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any})(?![\w.])", _norm_month_day),
-        (rf"(?:\b{part}[\s-]+)?\b(?P<mon>{month_any}),?\s+(?:of\s+)?{_YEAR}", _norm_month_year),
-        (rf"\b{part}[\s-]+(?P<mon>{full})\b", _norm_month),
-        (rf"{_DIR}\b(?P<mon>{full})\b", _norm_month),
-        (rf"(?:\b(?P<dir>(?i:last|this|next|past|coming|following))\s+)?\b(?P<season>(?i:spring|summer|autumn|fall|winter))"
-         rf"(?:\s+(?:of\s+)?{_YEAR})?", _norm_season),
-        (r"\b(?:(?P<mod>(?i:earlier|later|early|late))\s+)?(?P<rel>(?i:today|tonight|yesterday|tomorrow))"
-         r"(?:\s+(?i:morning|afternoon|evening|night))?\b", _norm_relative_day),
-        (r"\b(?i:this\s+(?:morning|afternoon|evening))\b", _norm_relative_day),
-        (rf"{_DIR}\b(?P<wd>{weekdays})(?:\s+(?i:morning|afternoon|evening|night))?\b", _norm_weekday),
-        (rf"{mod}\b(?P<dir>(?i:last|this|next|past|previous|current|coming))\s+(?P<unit>(?i:week|month|year|weekend))\b",
+    daypart = r"(?:\s+(?i:morning|afternoon|evening|night))?\b"
+    table: list[tuple[str | None, str, Callable[[Any, _Context], Norm | None]]] = [
+        (None, r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", _norm_full_date),
+        (None, rf"\b(?P<mon>{month_any})\s+{_DAY},?\s+{_YEAR}", _norm_full_date),
+        (None, rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any}),?\s+{_YEAR}", _norm_full_date),
+        ("dir", rf"\b(?P<mon>{month_any})\s+{_DAY}", _norm_month_day),
+        (None, rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any})(?![\w.])", _norm_month_day),
+        ("part", rf"\b(?P<mon>{month_any}),?\s+(?:of\s+)?{_YEAR}", _norm_month_year),
+        (None, rf"\b{part}[\s-]+(?P<mon>{full})\b", _norm_month),
+        ("dir", rf"\b(?P<mon>{full})\b", _norm_month),
+        ("dir", rf"\b(?P<season>{_ci('spring|summer|autumn|fall|winter')})\b(?:\s+(?:of\s+)?{_YEAR})?", _norm_season),
+        ("mod", rf"\b(?P<rel>{_ci('today|tonight|yesterday|tomorrow')}){daypart}", _norm_relative_day),
+        (None, r"\b[Tt]his\s+(?:morning|afternoon|evening)\b", _norm_relative_day),
+        ("dir", rf"\b(?P<wd>{weekdays}){daypart}", _norm_weekday),
+        ("mod", rf"\b(?P<dir>{_ci('last|this|next|past|previous|current|coming')})\s+(?P<unit>(?i:week|month|year|weekend))\b",
          _norm_unit_relative),
-        (rf"\b(?P<count>(?i:{counts}|\d+))\s+{unit_words}\s+(?i:ago|earlier)\b", _norm_ago),
-        (rf"\b(?i:recent)\s+{unit_words}", _norm_recent),
-        (rf"\b(?i:the\s+(?:past|last)\s+(?:few\s+|couple\s+of\s+)){unit_words}", _norm_recent),
-        (rf"\b(?i:the\s+(?:coming|next\s+few|following\s+few)|(?<=within\s)a\s+few)\s+{unit_words}", _norm_coming),
-        (rf"\b(?:(?i:from|between)\s+)?(?<![\w$£€.,/])(?P<y1>(?:1[89]|20)\d\d)\s*(?:[-–]|\s(?i:to|and|until|through)\s)\s*"
+        ("count", rf"\b{unit_words}\s+(?i:ago|earlier)\b", _norm_ago),
+        (None, rf"\b[Rr]ecent\s+{unit_words}", _norm_recent),
+        (None, rf"\b[Tt]he\s+(?:past|last)\s+(?:few\s+|couple\s+of\s+){unit_words}", _norm_recent),
+        (None, rf"\b(?:[Tt]he\s+(?:coming|next\s+few|following\s+few)|(?<=within\s)a\s+few)\s+{unit_words}", _norm_coming),
+        ("span", r"(?<![\w$£€.,/])(?P<y1>(?:1[89]|20)\d\d)\s*(?:[-–]|\s(?i:to|and|until|through)\s)\s*"
          r"(?P<y2>(?:1[89]|20)\d\d)(?![\d,.]\d)", _norm_year_range),
-        (r"\b(?:the\s+)?(?P<dec>(?:1[89]|20)\d)0s\b", _norm_decade),
-        (rf"(?:\b{part}[\s-]+)?(?<![\w$£€.,/#])(?<!\d[-–]){_YEAR}(?!\s*%)", _norm_year),
+        (None, r"\b(?P<dec>(?:1[89]|20)\d)0s\b", _norm_decade),
+        ("part", rf"(?<![\w$£€.,/#])(?<!\d[-–]){_YEAR}(?!\s*%)", _norm_year),
     ]
-    return [(re.compile(p), f) for p, f in table]
+    return [(k, re.compile(p), f) for k, p, f in table]
 
 
 def extract_times(parsed: ParsedReport) -> tuple[TimeExpr, ...]:
     """Every time expression of the report, normalised against parsed.published (YYYY-MM-DD)."""
     ctx = _make_context(parsed)
+    blockers = [(e.start, e.end) for e in parsed.entities
+                if e.label in _ENTITY_BLOCKERS and not re.fullmatch(r"[\d\s,.\-–]+", e.text)]
+    prefixes, text = _prefixes(), parsed.text
     found: list[TimeExpr] = []
-    for pattern, normalise in _patterns():
-        for m in pattern.finditer(parsed.text):
-            if _blocked(parsed, m.start(), m.end()):
+    for key, pattern, normalise in _patterns():
+        for core in pattern.finditer(text):
+            prefix = prefixes[key].search(text, max(0, core.start() - 40), core.start()) if key else None
+            m = _Hit(core, prefix)
+            if any(bs <= m.start() and m.end() <= be for bs, be in blockers):
                 continue
             norm = normalise(m, ctx)
-            if norm is None:
-                continue
-            text = m.group(0).strip()
-            start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
-            found.append(TimeExpr(text, start, start + len(text), norm[0], norm[1], norm[2]))
+            if norm is not None:
+                found.append(TimeExpr(text[m.start():m.end()], m.start(), m.end(), norm[0], norm[1], norm[2]))
     return tuple(_keep_longest(found))
 
 
@@ -102,13 +149,13 @@ def time_spans(parsed: ParsedReport) -> tuple[tuple[int, int], ...]:
 
 
 # --------------------------------------------------------------------------- normalisers
-def _norm_full_date(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_full_date(m: _Match, ctx: _Context) -> Norm | None:
     month = _month_number(m.group("mon"))
     day = _safe_date(int(m.group("year")), month, int(m.group("day")))
     return (day.isoformat(), "day", None) if day else None
 
 
-def _norm_month_day(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_month_day(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None or _ambiguous_month(m, ctx):
         return None
     month, day = _month_number(m.group("mon")), int(m.group("day"))
@@ -130,11 +177,11 @@ def _norm_month_day(m: re.Match[str], ctx: _Context) -> Norm | None:
     return (out.isoformat(), "day", None) if out else None
 
 
-def _norm_month_year(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_month_year(m: _Match, ctx: _Context) -> Norm | None:
     return f"{m.group('year')}-{_month_number(m.group('mon')):02d}", "month", _part(m.group("part"))
 
 
-def _norm_month(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_month(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None or _ambiguous_month(m, ctx):
         return None
     month = _month_number(m.group("mon"))
@@ -142,7 +189,7 @@ def _norm_month(m: re.Match[str], ctx: _Context) -> Norm | None:
     return f"{year}-{month:02d}", "month", _part(m.groupdict().get("part"))
 
 
-def _norm_season(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_season(m: _Match, ctx: _Context) -> Norm | None:
     season = m.group("season").lower().replace("fall", "autumn")
     if m.group("year"):
         return m.group("year"), "season", season
@@ -161,7 +208,7 @@ def _norm_season(m: re.Match[str], ctx: _Context) -> Norm | None:
     return str(year), "season", season
 
 
-def _norm_relative_day(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_relative_day(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None:
         return None
     rel = (m.groupdict().get("rel") or "today").lower()
@@ -169,7 +216,7 @@ def _norm_relative_day(m: re.Match[str], ctx: _Context) -> Norm | None:
     return day.isoformat(), "day", None
 
 
-def _norm_weekday(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_weekday(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None:
         return None
     wd, pub = _lexicon()["weekdays"][m.group("wd")], ctx.pub
@@ -186,7 +233,7 @@ def _norm_weekday(m: re.Match[str], ctx: _Context) -> Norm | None:
     return day.isoformat(), "day", None
 
 
-def _norm_unit_relative(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_unit_relative(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None:
         return None
     direction, unit, pub = _direction(m.group("dir")), m.group("unit").lower(), ctx.pub
@@ -202,7 +249,7 @@ def _norm_unit_relative(m: re.Match[str], ctx: _Context) -> Norm | None:
     return str(pub.year + step), "year", modifier
 
 
-def _norm_ago(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_ago(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None:
         return None
     raw = re.sub(r"\s+", " ", m.group("count").lower())
@@ -221,7 +268,7 @@ def _norm_ago(m: re.Match[str], ctx: _Context) -> Norm | None:
     return str(pub.year - n * (10 if unit == "decade" else 1)), "year", modifier
 
 
-def _norm_recent(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_recent(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None:
         return None
     if m.group("unit").lower().rstrip("s") in ("day", "week"):
@@ -229,7 +276,7 @@ def _norm_recent(m: re.Match[str], ctx: _Context) -> Norm | None:
     return str(ctx.pub.year), "year", "recent"
 
 
-def _norm_coming(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_coming(m: _Match, ctx: _Context) -> Norm | None:
     if ctx.pub is None:
         return None
     if m.group("unit").lower().rstrip("s") in ("day", "week"):
@@ -237,16 +284,16 @@ def _norm_coming(m: re.Match[str], ctx: _Context) -> Norm | None:
     return str(ctx.pub.year), "year", "future"
 
 
-def _norm_year_range(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_year_range(m: _Match, ctx: _Context) -> Norm | None:
     y1, y2 = int(m.group("y1")), int(m.group("y2"))
     return (f"{y1}/{y2}", "range", None) if y1 < y2 <= y1 + 50 else None
 
 
-def _norm_decade(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_decade(m: _Match, ctx: _Context) -> Norm | None:
     return m.group("dec"), "decade", None
 
 
-def _norm_year(m: re.Match[str], ctx: _Context) -> Norm | None:
+def _norm_year(m: _Match, ctx: _Context) -> Norm | None:
     if m.group("part") is None and _counted_after(ctx, m):
         return None
     return m.group("year"), "year", _part(m.group("part"))
@@ -295,12 +342,6 @@ def _make_context(parsed: ParsedReport) -> _Context:
     return _Context(pub, future, in_date_entity, sentence_initial, name_part)
 
 
-def _blocked(parsed: ParsedReport, start: int, end: int) -> bool:
-    """A candidate inside a person/organisation/work name ("Theresa May", "Russia Today")."""
-    return any(e.label in _ENTITY_BLOCKERS and e.start <= start and end <= e.end
-               and not re.fullmatch(r"[\d\s,.\-–]+", e.text) for e in parsed.entities)
-
-
 def _counted_after(ctx: _Context, m: re.Match[str]) -> bool:
     """A 4-digit number followed by a plural noun ("2000 troops") is a count, not a year."""
     rest = m.string[m.end():m.end() + 30]
@@ -309,7 +350,7 @@ def _counted_after(ctx: _Context, m: re.Match[str]) -> bool:
     return bool(nxt) and not (before and before[-1] in {"in", "since", "by", "until", "from", "before", "after", "during", "of"})
 
 
-def _ambiguous_month(m: re.Match[str], ctx: _Context) -> bool:
+def _ambiguous_month(m: _Match, ctx: _Context) -> bool:
     name = m.group("mon").rstrip(".")
     if m.group(0).strip() == name and ctx.name_part(m.start("mon")):
         return True
@@ -327,7 +368,7 @@ def _keep_longest(found: list[TimeExpr]) -> list[TimeExpr]:
 
 
 def _month_number(name: str) -> int:
-    return _lexicon()["month_lookup"][name.rstrip(".").lower()]
+    return int(name) if name.isdigit() else _lexicon()["month_lookup"][name.rstrip(".").lower()]
 
 
 def _direction(word: str | None) -> str | None:
@@ -402,7 +443,7 @@ def infer_published(text: str, max_lines: int = 12) -> str | None:
 
 def _first_full_date(line: str) -> tuple[str | None, tuple[int, int]]:
     best: tuple[int, str, tuple[int, int]] | None = None
-    for pattern, normalise in _patterns()[:3]:
+    for _key, pattern, normalise in _patterns()[:3]:
         m = pattern.search(line)
         norm = normalise(m, _NO_CONTEXT) if m else None
         if m and norm and (best is None or m.start() < best[0]):

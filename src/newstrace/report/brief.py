@@ -14,7 +14,7 @@ from ..resolve.conflicts import FigureConflict, conflicting_figures
 from ..resolve.evidence import MATERIAL_KINDS, sentence_spans, statement_evidence
 from ..resolve.origins import (dependent_documents, dependent_statements, independence_key, origin_label, outlet_name,
                                statement_origins)
-from ..resolve.status import analyse_claims, claim_stance, origin_first_dates
+from ..resolve.status import analyse_claims, claim_stance, is_government, origin_first_dates
 from .svgmap import MapPlace, main_cluster, render_map
 
 STATUS_ORDER = ("disputed", "corroborated", "alleged")
@@ -159,10 +159,11 @@ class _Builder:
         for st in members:
             if st.id in self.dependent:
                 continue
-            speaker = self.entities.get(st.speaker) if st.speaker else None
-            for kind in statement_evidence(st, self.docs.get(st.document), speaker.type if speaker else None):
-                evidence.setdefault(kind, set()).add(st.document)
             origin = self.origins[st.id]
+            official = is_government(origin, self.entities)
+            for kind in (statement_evidence(st, self.docs.get(st.document), official)
+                         if claim_stance(st) != "deny" else ()):
+                evidence.setdefault(kind, set()).add(st.document)
             if (origin, claim_stance(st)) not in seen_origins:
                 seen_origins.add((origin, claim_stance(st)))
                 refs.append(self.ref(st))

@@ -100,7 +100,7 @@ def render_map(places: Sequence[MapPlace], width: int = 640, title: str = "Place
            f'width="{width}" height="{height}"/></clipPath></defs>',
            f'<rect class="sea" x="0" y="0" width="{width}" height="{height}" fill="#dfeaf2"/>',
            '<g clip-path="url(#mapclip)">']
-    out.extend(_countries(west, south, east, north, xy))
+    out.extend(_countries(west, south, east, north, xy, width))
     out.extend(_graticule(west, south, east, north, xy, width, height))
     out.append("</g>")
     out.extend(_points(places, xy, width, height))
@@ -109,7 +109,8 @@ def render_map(places: Sequence[MapPlace], width: int = 640, title: str = "Place
     return "\n".join(out)
 
 
-def _countries(west: float, south: float, east: float, north: float, xy) -> list[str]:  # type: ignore[no-untyped-def]
+def _countries(west: float, south: float, east: float, north: float, xy, width: int  # type: ignore[no-untyped-def]
+               ) -> list[str]:
     paths, labels = [], []
     for name, rings in load_outlines():
         d_parts = []
@@ -134,6 +135,8 @@ def _countries(west: float, south: float, east: float, north: float, xy) -> list
                          f'stroke-width="0.8"><title>{escape(name)}</title></path>')
             if best is not None:
                 x, y = xy(best[1], best[2])
+                half = 3.2 * len(name)
+                x = min(max(x, half + 4), width - half - 4)
                 labels.append(f'<text class="country-label" x="{x:.1f}" y="{y:.1f}" text-anchor="middle" '
                               f'font-size="11" fill="#8c8270" font-style="italic">{escape(name)}</text>')
     return paths + labels

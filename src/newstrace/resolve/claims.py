@@ -61,7 +61,7 @@ class _Claim:
 class ClaimSettings:
     """Thresholds of the clusterer (tuned on the dev seeds, see benchmarks and the report)."""
 
-    threshold: float = 0.62  # combined score to join a claim
+    threshold: float = 0.76  # combined score to join a claim
     deny_threshold: float = 0.45  # a denial joins the claim it denies at this lower bar
     speaker_weight: float = 0.1  # same speaker or institution chain as the claim's speakers
     speaker_penalty: float = 0.05  # two named speakers with nothing in common
@@ -164,7 +164,9 @@ class ClaimClusterer:
     def _agreement(self, it: ClaimItem, c: _Claim) -> float:
         """Entity overlap raises the score; conflicting dates or disjoint key entities lower it."""
         s = self.settings
-        mine = {e for e in it.entities if e != it.speaker}
+        deny = it.statement.stance == "deny"
+        # the denier is usually the subject of what it denies; an asserting speaker is not
+        mine = set(it.entities) | {it.speaker} if deny and it.speaker else {e for e in it.entities if e != it.speaker}
         theirs = set(c.entities)
         bonus = 0.0
         if mine and theirs:
@@ -172,11 +174,11 @@ class ClaimClusterer:
             weight = sum(1.0 / (1 + self._entity_df[e]) ** 0.5 for e in shared)
             total = sum(1.0 / (1 + self._entity_df[e]) ** 0.5 for e in mine)
             bonus += s.entity_weight * (weight / total if total else 0.0)
-            if not shared:
+            if not shared and not deny:
                 bonus -= s.disjoint_penalty
         if it.statement.date and c.dates and _dates_conflict(it.statement.date, [d for d in c.dates]):
             bonus -= s.date_penalty
-        if it.statement.stance == "deny":
+        if deny:
             accused = set(it.entity_chains) - set(it.speaker_chain)
             if accused and c.speakers:
                 bonus += s.accuser_weight if accused & set(c.speakers) else -s.accuser_weight

@@ -11,6 +11,7 @@ from ..resources import load_yaml
 from .evidence import statement_context
 from .origins import OUTLET, dependent_documents, independence_key, outlet_name, statement_origins
 
+CLAIM_ONLY_KINDS = frozenset({"distance", "percent", "multiplier", "rate"})
 TOLERANCE = 0.2  # point figures differing by more than 20% of the larger disagree
 _LOWER_BOUND = ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than")
 _UPPER_BOUND = ("fewer than", "less than", "under", "below", "at most", "no more than")
@@ -94,10 +95,15 @@ def figures_disagree(a: tuple[float, float], b: tuple[float, float], tolerance: 
     if a[0] == a[1] and b[0] == b[1]:
         big = max(abs(a[0]), abs(b[0]))
         return big > 0 and abs(a[0] - b[0]) / big > tolerance
-    # Widen each side by the tolerance so "about 400" and "380-390" do not count as a conflict.
-    a_lo, a_hi = a[0] * (1 - tolerance / 2), a[1] * (1 + tolerance / 2)
-    b_lo, b_hi = b[0] * (1 - tolerance / 2), b[1] * (1 + tolerance / 2)
+    # A point figure is read with half the tolerance either side ("about 400" meets "380-390");
+    # ranges and bounds are taken as written.
+    (a_lo, a_hi), (b_lo, b_hi) = (_widen(x, tolerance / 2) for x in (a, b))
     return a_hi < b_lo or b_hi < a_lo
+
+
+def _widen(interval: tuple[float, float], by: float) -> tuple[float, float]:
+    lo, hi = interval
+    return (lo * (1 - by), hi * (1 + by)) if lo == hi else (lo, hi)
 
 
 def _context_words(q: LedgerQuantity, doc: LedgerDocument | None, st: LedgerStatement | None) -> frozenset[str]:
@@ -124,16 +130,42 @@ class _Item:
     words: frozenset[str]
     doc: LedgerDocument | None
     sentence: str
+    names: frozenset[str] = frozenset()  # the capitalised words among `words`
 
 
 def _related(a: _Item, b: _Item) -> bool:
-    """Same claim, or at least two shared context words (the same thing is being counted)."""
+    """Same claim, or at least two shared context words (the same thing is being counted).
+
+    Distances, percentages and multipliers measure too many different things to be linked by
+    context words: only a shared claim links them.
+    """
     if a.claim and a.claim == b.claim:
         return True
+    if a.q.kind in CLAIM_ONLY_KINDS:
+        return False
     return len(a.words & b.words) >= 2
 
 
+def _drop_common_names(items: list[_Item]) -> list[_Item]:
+    """Leave out names found around most figures of a family (the story's subject: "Karakum").
+
+    A name every figure sits next to does not tell what is counted; the common words around a
+    figure ("guards the depot") do, so they stay.
+    """
+    if len(items) < 3:
+        return items
+    counts: dict[str, int] = {}
+    for it in items:
+        for w in it.names:
+            counts[w] = counts.get(w, 0) + 1
+    common = {w for w, n in counts.items() if n > len(items) / 2}
+    for it in items:
+        it.words = it.words - common
+    return items
+
+
 def _components(items: list[_Item]) -> list[list[_Item]]:
+    items = _drop_common_names(items)
     parent = list(range(len(items)))
 
     def find(i: int) -> int:
@@ -197,8 +229,8 @@ def conflicting_figures(ledger: Ledger) -> list[FigureConflict]:
     copies = dependent_documents(ledger)
     items: list[_Item] = []
     for q in ledger.quantities:
-        if q.kind in ("calibre",) or not q.values:
-            continue
+        if q.kind in ("calibre",) or not q.values or not (q.unit or "").strip():
+            continue  # a bare number says nothing about what it counts
         doc = docs.get(q.document)
         st = statements.get(q.statement) if q.statement else None
         origin = origins.get(st.id) if st else None
@@ -209,8 +241,10 @@ def conflicting_figures(ledger: Ledger) -> list[FigureConflict]:
         sentence = st.sentence if st else q.text
         if st is None and doc is not None:
             sentence = _sentence_at(doc, q)
+        words = _context_words(q, doc, st)
+        names = frozenset(w.lower() for w in _WORD.findall(sentence) if w[0].isupper()) & words
         items.append(_Item(q, f"{q.kind}:{measure_family(q.unit)}:{q.per or ''}", figure_interval(q), origin,
-                           st.claim if st else None, _context_words(q, doc, st), doc, sentence))
+                           st.claim if st else None, words, doc, sentence, names))
     by_family: dict[str, list[_Item]] = {}
     for it in items:
         by_family.setdefault(it.family, []).append(it)
@@ -225,7 +259,7 @@ def conflicting_figures(ledger: Ledger) -> list[FigureConflict]:
             conflicts.append(FigureConflict(
                 measure=measure, unit=component[0].q.unit, kind=kind,
                 claim=claims.pop() if len(claims) == 1 else None,
-                positions=tuple(sorted(positions, key=lambda p: (p.dates[:1] or ("9999",), p.low))),
+                positions=tuple(sorted(positions, key=lambda p: (p.low, p.high, p.dates[:1] or ("9999",)))),
                 reason=_reason(positions)))
     return conflicts
 
@@ -250,7 +284,7 @@ def _fmt(p: FigurePosition) -> str:
 
 def _reason(positions: list[FigurePosition]) -> str:
     origins = {independence_key(p.origin) for p in positions}
-    values = " vs ".join(_fmt(p) for p in positions)
+    values = " vs ".join(dict.fromkeys(_fmt(p) for p in sorted(positions, key=lambda p: (p.low, p.high))))
     if len(origins) > 1:
         return f"different origins give figures that do not agree ({values})"
     return f"the same origin gave different figures on different dates ({values})"

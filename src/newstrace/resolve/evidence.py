@@ -10,6 +10,8 @@ from ..resources import load_yaml
 
 # Kinds that show something beyond a speaker's word (used for "no public evidence" questions).
 MATERIAL_KINDS = ("satellite imagery", "documents", "physical evidence", "named expert")
+# A following sentence that continues the statement across a paragraph break ("He said the ...").
+_CONTINUES = re.compile(r"[\"“]?(?:He|She|They|It|This|That|These|Those|Such|The assessment)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
 
 
@@ -80,28 +82,29 @@ def statement_context(st: LedgerStatement, doc: LedgerDocument | None, neighbour
     if not idx:
         return st.sentence
     lo, hi = max(0, idx[0] - neighbours), min(len(spans) - 1, idx[-1] + neighbours)
-    # Neighbours stay inside the statement's paragraph: a new paragraph is a new subject.
+    # Neighbours stay inside the statement's paragraph (a new paragraph is a new subject) unless
+    # the next paragraph carries on with a pronoun.
     para_start = text.rfind("\n\n", 0, start) + 1
     para_end = text.find("\n\n", end)
     para_end = len(text) if para_end < 0 else para_end
     chosen = [spans[i] for i in range(lo, hi + 1)
-              if i in idx or (spans[i][1] > para_start and spans[i][0] < para_end)]
+              if i in idx or (spans[i][1] > para_start and spans[i][0] < para_end)
+              or (i > idx[-1] and _CONTINUES.match(text, spans[i][0]))]
     return " ".join(text[a:b] for a, b in chosen)
 
 
-def statement_evidence(st: LedgerStatement, doc: LedgerDocument | None, speaker_type: str | None = None
-                       ) -> tuple[str, ...]:
+def statement_evidence(st: LedgerStatement, doc: LedgerDocument | None, official: bool = False) -> tuple[str, ...]:
     """Evidence kinds for one statement: cue phrases around it, plus what its speaker implies.
 
-    An unnamed speaker counts as "unnamed sources"; a named government or organisation speaker
-    counts as "official statement" (its word, not proof).
+    An unnamed speaker counts as "unnamed sources"; a speaker whose origin is a government
+    (`official`) counts as "official statement" (its word, not proof).
     """
     kinds = list(classify_evidence(statement_context(st, doc)))
     if st.speaker is None and (st.speaker_text or st.cited_source) and "unnamed sources" not in kinds:
         kinds.append("unnamed sources")
     if st.cited_source and "unnamed sources" not in kinds:
         kinds.append("unnamed sources")
-    if speaker_type in ("GPE", "ORG") and "official statement" not in kinds:
+    if official and "official statement" not in kinds:
         kinds.append("official statement")
     return order_evidence(kinds)
 

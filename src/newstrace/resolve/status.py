@@ -33,6 +33,12 @@ def claim_stance(st: LedgerStatement) -> str:
     return {"deny": "deny", "hedge": "hedge"}.get(st.stance, "support")
 
 
+def is_government(origin: str, entities: Mapping[str, LedgerEntity]) -> bool:
+    """True when an origin is a state (a GPE entity): its statements are official statements."""
+    entity = entities.get(origin)
+    return entity is not None and entity.type == "GPE"
+
+
 def _names(origins: list[str], entities: Mapping[str, LedgerEntity]) -> str:
     labels = [origin_label(o, entities) for o in origins]
     if len(labels) <= 1:
@@ -89,8 +95,7 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
             denying.append(origin)
             continue
         (support if stance == "support" else hedging).append(origin)
-        speaker = entities.get(st.speaker) if st.speaker else None
-        for kind in statement_evidence(st, docs.get(st.document), speaker.type if speaker else None):
+        for kind in statement_evidence(st, docs.get(st.document), is_government(origin, entities)):
             evidence.append(kind)
             outlet = outlet_name(docs.get(st.document))
             evidence_by_kind.setdefault(kind, [])

@@ -1,0 +1,101 @@
+"""Claim clustering across reports: same proposition joins, different shipments stay apart, denials join."""
+from __future__ import annotations
+
+import pytest
+
+from newstrace.model import Statement
+from newstrace.resolve.claims import ClaimClusterer, ClaimItem, is_claim_worthy, trim
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from newstrace.resolve.embeddings import default_encoder
+
+    enc = default_encoder()
+    enc(["warm up"])
+    return enc
+
+
+def st(content: str, stance: str = "assert", date: str | None = None, sentence: str | None = None) -> Statement:
+    sent = sentence or f"Officials said {content}."
+    return Statement(sentence=0, sentence_text=sent, start=0, end=len(sent), speaker_text="officials",
+                     speaker_name=None, speaker_label=None, speaker_mention=None, cue="said", content=content,
+                     quote_type="indirect", stance=stance, date=date)
+
+
+def item(sid: str, doc: str, published: str, statement: Statement, entities=(), speaker=None,
+         speaker_chain=(), entity_chains=()) -> ClaimItem:
+    return ClaimItem(sid, doc, statement, published, speaker, tuple(entities), speaker_chain=tuple(speaker_chain),
+                     entity_chains=tuple(entity_chains))
+
+
+# entity keys: e1 Borduria (country), e2 Ruritania, e3 the rebels, e4 Syldavia, e5 Ruritanian ministry
+SHIP = "Borduria delivered a first consignment of rockets and mortar shells to the rebel militia in March"
+REPORTS = [
+    [item("a1", "A", "2024-04-02", st(SHIP, date="2024-03"), ["e1", "e3"], "e5", ["e5", "e2"], ["e1", "e3"]),
+     item("a2", "A", "2024-04-02", st("It was shameful"), [], "e5", ["e5", "e2"])],
+    [item("b1", "B", "2024-04-03", st("the rebel militia received rockets and mortar rounds from Borduria last month",
+                                      date="2024-03"), ["e3", "e1"], "e5", ["e5", "e2"], ["e3", "e1"]),
+     item("b2", "B", "2024-04-03", st("the allegations", stance="deny",
+                                      sentence="Borduria denied the allegations from Ruritania, calling them baseless."),
+          ["e1", "e2"], "e1", ["e1"], ["e1", "e2"])],
+    [item("c1", "C", "2025-09-10", st("Syldavia delivered a consignment of grain and fertiliser to farmers in Carpania in August",
+                                      date="2025-08"), ["e4"], None)],
+]
+
+
+def run(reports, encoder, one_by_one=True):
+    cc = ClaimClusterer(encoder)
+    if one_by_one:
+        for r in reports:
+            cc.add_report(r)
+    else:
+        cc.add_report([it for r in reports for it in r])
+    return cc
+
+
+def test_same_proposition_joins_and_denial_joins_its_claim(encoder):
+    cc = run(REPORTS, encoder)
+    assert cc.claim_of("a1") is not None
+    assert cc.claim_of("a1") == cc.claim_of("b1") == cc.claim_of("b2")
+    claim = next(c for c in cc.claims() if c.id == cc.claim_of("a1"))
+    stances = dict(zip(claim.statements, claim.stances))
+    assert stances == {"a1": "support", "b1": "support", "b2": "deny"}
+    assert claim.first_reported == "2024-04-02"
+    assert claim.event_date == "2024-03"
+    assert "Borduria" in claim.summary and claim.summary in (SHIP, trim(SHIP))
+
+
+def test_similar_wording_about_another_shipment_stays_apart(encoder):
+    cc = run(REPORTS, encoder)
+    assert cc.claim_of("c1") is not None and cc.claim_of("c1") != cc.claim_of("a1")
+
+
+def test_conflicting_dates_and_entities_keep_claims_apart(encoder):
+    other = [item("d1", "D", "2024-11-20", st("Borduria delivered a first consignment of tanks to the navy of Syldavia in October",
+                                              date="2024-10"), ["e1", "e4"], None)]
+    cc = run(REPORTS + [other], encoder)
+    assert cc.claim_of("d1") != cc.claim_of("a1")
+
+
+def test_opinion_quote_is_not_a_claim(encoder):
+    cc = run(REPORTS, encoder)
+    assert cc.claim_of("a2") is None
+    assert not is_claim_worthy(st("It was shameful"))
+    assert is_claim_worthy(st("the rumours", stance="deny"))
+
+
+def test_incremental_equals_batch(encoder):
+    a = run(REPORTS, encoder, one_by_one=True)
+    b = run(REPORTS, encoder, one_by_one=False)
+    part = lambda cc: {frozenset(c.statements) for c in cc.claims()}  # noqa: E731
+    assert part(a) == part(b)
+    # adding a report again changes nothing
+    a.add_report(REPORTS[0])
+    assert part(a) == part(b)
+
+
+def test_trim_cuts_at_a_word():
+    text = "word " * 100
+    out = trim(text, 50)
+    assert len(out) <= 51 and out.endswith("\u2026") and "  " not in out

@@ -1,0 +1,138 @@
+"""Quantities: every form on sentences written for the tests, then the dev gold on the seeds."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newstrace.extract.nlp import load_nlp, parse_report
+from newstrace.extract.quantities import extract_quantities
+from newstrace.extract.times import link_to_statements
+from newstrace.model import Quantity, Statement
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_nlp()
+
+
+def quantities_of(nlp, text: str, published: str | None = "2022-11-03") -> list[Quantity]:
+    return list(extract_quantities(parse_report(nlp, text, published)))
+
+
+# sentence, expected text, values, unit, kind, approximate, qualifier, is_range, per
+CASES = [
+    ("Officials said as many as 1,000 North Korean shipping containers had moved.",
+     "as many as 1,000 North Korean shipping containers", (1000,), "shipping containers", "count", True, "as many as", False, None),
+    ("Gunners fired about 170 shells at the town.", "about 170 shells", (170,), "shells", "count", True, "about", False, None),
+    ("Stocks of 300,000-350,000 artillery pieces were counted.", "300,000-350,000 artillery pieces",
+     (300000, 350000), "artillery pieces", "count", False, None, True, None),
+    ("Output must rise between two and 10 times to match it.", "between two and 10 times", (2, 10), "times",
+     "multiplier", False, None, True, None),
+    ("The force grew from 1,000 to some 20,000 men this year.", "from 1,000 to some 20,000 men", (1000, 20000), "men",
+     "count", True, "some", True, None),
+    ("Both armies use 122mm and 152mm guns.", "122mm and 152mm", (122, 152), "mm", "calibre", False, None, False, None),
+    ("Crews loaded 122mm rockets onto the trucks.", "122mm", (122,), "mm", "calibre", False, None, False, None),
+    ("Guns sit 30 miles south of the capital.", "30 miles", (30,), "mi", "distance", False, None, False, None),
+    ("The two states share a 17-kilometer border.", "17-kilometer", (17,), "km", "distance", False, None, False, None),
+    ("The depot lies about 180 miles from the frontier.", "about 180 miles", (180,), "mi", "distance", True, "about", False, None),
+    ("The group spends more than $100 million each month on the war.", "more than $100 million each month",
+     (100000000,), "USD", "money", True, "more than", False, "month"),
+    ("The cargo was said to be worth millions of dollars.", "millions of dollars", (1000000,), "USD", "money", True,
+     "millions of", False, None),
+    ("Convicts made up 90 percent of the dead.", "90 percent", (90,), "%", "percent", False, None, False, None),
+    ("Spending will reach nearly 6% of output.", "nearly 6%", (6,), "%", "percent", True, "nearly", False, None),
+    ("Budgets grew 3.9% last year.", "3.9%", (3.9,), "%", "percent", False, None, False, None),
+    ("The ships made at least five round trips.", "at least five round trips", (5,), "round trips", "count", True,
+     "at least", False, None),
+    ("Three Russian cargo vessels sailed north.", "Three Russian cargo vessels", (3,), "cargo vessels", "count", False,
+     None, False, None),
+    ("The factories turn out approximately 40 long-range missiles a month.", "approximately 40 long-range missiles a month",
+     (40,), "long-range missiles", "count", True, "approximately", False, "month"),
+    ("Daily consumption of shells in the battle is 10,000 pieces.", "10,000 pieces", (10000,), "pieces", "count",
+     False, None, False, "day"),
+    ("A $2bn contract was signed.", "$2bn", (2000000000,), "USD", "money", False, None, False, None),
+    ("They need 2 to 3 million rounds.", "2 to 3 million rounds", (2000000, 3000000), "rounds", "count", False, None,
+     True, None),
+    ("Up to 12,000 troops were sent.", "Up to 12,000 troops", (12000,), "troops", "count", True, "up to", False, None),
+    ("Guns of 155-millimeter calibre arrived.", "155-millimeter", (155,), "mm", "calibre", False, None, False, None),
+    ("Thousands of soldiers crossed the river.", "Thousands of soldiers", (1000,), "soldiers", "count", True,
+     "thousands of", False, None),
+    ("Trains were seen at least twice at the yard.", "at least twice", (2,), "times", "multiplier", True, "at least",
+     False, None),
+    ("An estimated 1,000 fighters were killed.", "An estimated 1,000 fighters", (1000,), "fighters", "count", True,
+     "an estimated", False, None),
+]
+
+
+@pytest.mark.parametrize("sentence,text,values,unit,kind,approximate,qualifier,is_range,per", CASES)
+def test_quantity_forms(nlp, sentence, text, values, unit, kind, approximate, qualifier, is_range, per):
+    found = {q.text: q for q in quantities_of(nlp, sentence)}
+    assert text in found, f"{text!r} not in {list(found)}"
+    q = found[text]
+    assert q.values == tuple(float(v) for v in values)
+    assert (q.unit, q.kind, q.approximate, q.qualifier, q.is_range, q.per) == (unit, kind, approximate, qualifier,
+                                                                             is_range, per)
+    assert sentence[q.start:q.end] == q.text
+
+
+def test_separate_counts_stay_separate(nlp):
+    found = quantities_of(nlp, "The convoy held 5 tanks and 3 trucks.")
+    assert [(q.text, q.values, q.unit) for q in found] == [("5 tanks", (5.0,), "tanks"), ("3 trucks", (3.0,), "trucks")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The war began in 2022 and the first talks were held in 2010.",
+    "On December 22, the envoy spoke; on 20 November a train left.",
+    "Prigozhin, 61, did not answer.",
+    "One of them said one expert disagreed.",
+    "Ten months have passed and the fighting has lasted five years.",
+    "The 12th brigade and the first battalion withdrew.",
+    "The RPG-7 and T-72 remain in service, a report by 38 North said.",
+    "The two countries signed a pact.",
+    "He became a 61-year-old convict.",
+])
+def test_not_quantities(nlp, sentence):
+    assert quantities_of(nlp, sentence) == []
+
+
+def test_link_to_statement(nlp):
+    text = "The envoy said about 170 shells fell, and 3 trucks burned."
+    qs = quantities_of(nlp, text)
+    st = Statement(sentence=0, sentence_text=text, start=0, end=text.index(", and"), speaker_text="The envoy",
+                   speaker_name=None, speaker_label=None, speaker_mention=None, cue="said",
+                   content="about 170 shells fell", quote_type="indirect", stance="assert")
+    narrow = Statement(**{**st.__dict__, "start": text.index("3 trucks"), "end": len(text) - 1})
+    linked = link_to_statements(qs, [st, narrow])
+    assert [(q.text, q.statement) for q in linked] == [("about 170 shells", 0), ("3 trucks", 1)]
+
+
+# --------------------------------------------------------------------------- seeds (dev gold)
+def _scorer():
+    spec = importlib.util.spec_from_file_location("newstrace_scorer", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gold_quantities_on_seeds(nlp):
+    seeds, gold_path = SHARED / "corpus" / "seeds", SHARED / "eval" / "gold" / "dev.yaml"
+    if not seeds.is_dir() or not gold_path.is_file():
+        pytest.skip("shared corpus not available")
+    gold, score = yaml.safe_load(gold_path.read_text()), _scorer()
+    meta = yaml.safe_load((seeds / "metadata.yaml").read_text())
+    missed = []
+    for key, items in gold["quantities"].items():
+        name = gold["documents"][key]["file"]
+        found = quantities_of(nlp, (seeds / name).read_text(encoding="utf-8"), meta[name]["published"])
+        for g in items:
+            a = score.norm(g["anchor"])
+            if not any((score.overlap(q.text, g["anchor"]) >= 0.5 or score.norm(q.text) in a or a in score.norm(q.text))
+                       and all(any(abs(v - gv) <= 0.01 * max(1.0, abs(gv)) for v in q.values) for gv in g["values"])
+                       and q.unit == g["unit"] for q in found):
+                missed.append((key, g["anchor"]))
+    assert missed == []

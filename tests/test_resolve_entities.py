@@ -1,0 +1,167 @@
+"""Entity resolution across reports: every merge rule, every keep-apart case, incremental order."""
+from __future__ import annotations
+
+import pytest
+
+from newstrace.model import Mention
+from newstrace.resolve.entities import EntityResolver, ResolvedEntity
+from newstrace.resolve.names import acronym_of, normalize_name, roles_match
+
+
+def m(name: str, label: str, sentence: int, start: int = 0, role: str | None = None,
+      lat: float | None = None, lon: float | None = None) -> Mention:
+    return Mention(name, name, label, start, start + len(name), sentence, role=role, lat=lat, lon=lon)
+
+
+def groups(r: EntityResolver) -> set[frozenset[str]]:
+    """Partition of surface names, with no dependence on key numbering."""
+    return {frozenset(e.aliases) for e in r.entities() if e.mentions}
+
+
+def entity_with(r: EntityResolver, name: str) -> ResolvedEntity:
+    hits = [e for e in r.entities() if name in e.aliases]
+    assert len(hits) == 1, (name, hits)
+    return hits[0]
+
+
+def together(*names: str, reports: list[list[Mention]]) -> bool:
+    r = EntityResolver()
+    for i, ms in enumerate(reports):
+        r.add_report(f"d{i}", ms)
+    return len({entity_with(r, n).key for n in names}) == 1
+
+
+@pytest.mark.parametrize("names,reports,rule", [
+    (("Anna Berg", "Berg"), [[m("Anna Berg", "PERSON", 0, 0), m("Berg", "PERSON", 3, 90)]], "surname"),
+    (("Anna Berg", "Berg"), [[m("Anna Berg", "PERSON", 0)], [m("Berg", "PERSON", 1)]], "surname"),
+    (("Kim Jong Un", "Kim Jong-un"), [[m("Kim Jong Un", "PERSON", 0)], [m("Kim Jong-un", "PERSON", 0)]], "spelling"),
+    (("Kyiv Institute", "KYIV INSTITUTE"), [[m("Kyiv Institute", "ORG", 0)], [m("KYIV INSTITUTE", "ORG", 0)]], "spelling"),
+    (("Royal United Services Institute", "Rusi", "RUSI"),
+     [[m("Royal United Services Institute", "ORG", 0)], [m("Rusi", "ORG", 0)], [m("RUSI", "ORG", 2)]], "acronym"),
+    (("International Institute for Strategic Studies", "IISS"),
+     [[m("IISS", "ORG", 0)], [m("International Institute for Strategic Studies", "ORG", 1)]], "acronym"),
+    (("Center for Strategic and International Studies", "CSIS"),
+     [[m("Center for Strategic and International Studies", "ORG", 0), m("CSIS", "ORG", 4, 300)]], "acronym"),
+    (("North Korea", "DPRK"), [[m("North Korea", "GPE", 0)], [m("DPRK", "ORG", 0)]], "acronym"),
+    (("United States", "US", "U.S."), [[m("US", "GPE", 0)], [m("United States", "GPE", 0)], [m("U.S.", "GPE", 0)]], "acronym"),
+    (("Tokyo Shimbun", "Tokyo Shimbum"), [[m("Tokyo Shimbun", "ORG", 0)], [m("Tokyo Shimbum", "ORG", 0)]], "typo"),
+    (("Rajin", "Najin"), [[m("Rajin", "LOC", 0)], [m("Najin", "GPE", 0)]], "place_alias"),
+    (("Port Alpha", "Alpha Harbour"), [[m("Port Alpha", "LOC", 0, lat=43.1, lon=131.9)],
+                                       [m("Alpha Harbour", "LOC", 0, lat=43.1002, lon=131.9001)]], "place_alias"),
+    (("Wagner Group", "Wagner", "Wagner PMC"), [[m("Wagner Group", "ORG", 0)], [m("Wagner", "ORG", 0)],
+                                                [m("Wagner PMC", "ORG", 0)]], "spelling"),
+    (("John Kirby", "Jack Kirby"), [[m("John Kirby", "PERSON", 0, role="National Security Council spokesman")],
+                                    [m("Jack Kirby", "PERSON", 0, role="spokesman for the National Security Council")]], "role"),
+])
+def test_merge_rules(names, reports, rule):
+    r = EntityResolver()
+    for i, ms in enumerate(reports):
+        r.add_report(f"d{i}", ms)
+    ents = {entity_with(r, n).key for n in names}
+    assert len(ents) == 1
+    e = entity_with(r, names[0])
+    assert rule in {x.rule for x in e.merges}, e.merges
+    assert all(x.evidence for x in e.merges)
+
+
+@pytest.mark.parametrize("a,b,reports", [
+    # same first name, different people
+    ("Jack Kirby", "Jack Watling", [[m("Jack Kirby", "PERSON", 0, role="White House spokesman")],
+                                    [m("Jack Watling", "PERSON", 0, role="land warfare analyst")]]),
+    # same surname, different roles
+    ("John Kirby", "Jack Kirby", [[m("John Kirby", "PERSON", 0, role="National Security Council spokesman")],
+                                  [m("Jack Kirby", "PERSON", 0, role="comic book artist")]]),
+    # a capital and its country
+    ("Pyongyang", "North Korea", [[m("Pyongyang", "GPE", 0), m("North Korea", "GPE", 1, 50)], [m("Pyongyang", "GPE", 0)]]),
+    # two countries in one sentence
+    ("North Korea", "Russia", [[m("North Korea", "GPE", 0, 0), m("Russia", "GPE", 0, 30)]]),
+    ("Vladimir Putin", "Kim Jong Un", [[m("Vladimir Putin", "PERSON", 0), m("Kim Jong Un", "PERSON", 0, 40)]]),
+    ("Sergei Lavrov", "Sergei Shoigu", [[m("Sergei Lavrov", "PERSON", 0)], [m("Sergei Shoigu", "PERSON", 0)]]),
+    ("North Korea", "South Korea", [[m("North Korea", "GPE", 0)], [m("South Korea", "GPE", 0)]]),
+])
+def test_keep_apart(a, b, reports):
+    assert not together(a, b, reports=reports)
+
+
+def test_ambiguous_surname_stays_alone_across_reports():
+    r = EntityResolver()
+    r.add_report("d0", [m("Mark Hale", "PERSON", 0, role="senator")])
+    r.add_report("d1", [m("Lucy Hale", "PERSON", 0, role="professor of history")])
+    r.add_report("d2", [m("Hale", "PERSON", 0)])
+    assert entity_with(r, "Hale").key not in {entity_with(r, "Mark Hale").key, entity_with(r, "Lucy Hale").key}
+
+
+def test_surname_in_report_prefers_the_full_name_of_that_report():
+    r = EntityResolver()
+    r.add_report("d0", [m("Mark Hale", "PERSON", 0, role="senator")])
+    r.add_report("d1", [m("Lucy Hale", "PERSON", 0, 0), m("Hale", "PERSON", 2, 100)])
+    assert entity_with(r, "Hale").key == entity_with(r, "Lucy Hale").key
+
+
+def test_role_merge_keeps_the_name_seen_most_often():
+    r = EntityResolver()
+    role = "National Security Council spokesman"
+    r.add_report("d0", [m("John Kirby", "PERSON", 0, role=role), m("John Kirby", "PERSON", 3, 80)])
+    r.add_report("d1", [m("Jack Kirby", "PERSON", 0, role=role)])
+    assert entity_with(r, "Jack Kirby").name == "John Kirby"
+
+
+def test_parents_follow_roles_capitals_and_state_media():
+    r = EntityResolver()
+    r.add_report("d0", [
+        m("John Kirby", "PERSON", 0, role="spokesman for the National Security Council"),
+        m("Joseph Dempsey", "PERSON", 1, 50, role="research associate at the International Institute for Strategic Studies"),
+        m("International Institute for Strategic Studies", "ORG", 1, 120),
+        m("Pyongyang", "GPE", 2, 200), m("Moscow", "GPE", 3, 250), m("KCNA", "ORG", 4, 300), m("Washington", "GPE", 5, 350)])
+    by_key = {e.key: e for e in r.entities()}
+    parent = lambda n: by_key[entity_with(r, n).parent].name  # noqa: E731
+    assert parent("John Kirby") == "National Security Council"
+    assert [by_key[k].name for k in r.chain_of(entity_with(r, "John Kirby").key)][-1] == "United States"
+    assert parent("Joseph Dempsey") == "International Institute for Strategic Studies"
+    assert parent("Pyongyang") == "North Korea"
+    assert parent("Moscow") == "Russia"
+    assert parent("KCNA") == "North Korea"
+    assert parent("Washington") == "United States"
+    assert entity_with(r, "Pyongyang").type == "GPE"
+
+
+REPORTS = [
+    [m("John Kirby", "PERSON", 0, 0, role="National Security Council spokesman"), m("Kirby", "PERSON", 2, 90),
+     m("North Korea", "GPE", 1, 40), m("Russia", "GPE", 1, 60), m("Royal United Services Institute", "ORG", 3, 120)],
+    [m("Jack Kirby", "PERSON", 0, 0, role="spokesman for the National Security Council"), m("Rusi", "ORG", 1, 50),
+     m("Jack Watling", "PERSON", 1, 70, role="analyst at Rusi"), m("Watling", "PERSON", 4, 160), m("DPRK", "ORG", 2, 100)],
+    [m("Kirby", "PERSON", 0, 0), m("Tokyo Shimbum", "ORG", 1, 30), m("Najin", "LOC", 2, 60)],
+    [m("Tokyo Shimbun", "ORG", 0, 0), m("Rajin", "LOC", 1, 40), m("Watling", "ORG", 2, 80)],
+]
+
+
+def test_incremental_matches_batch_and_rebuild():
+    one = EntityResolver()
+    for i, ms in enumerate(REPORTS):
+        one.add_report(f"d{i}", ms)
+    rev = EntityResolver()
+    for i in reversed(range(len(REPORTS))):
+        rev.add_report(f"d{i}", REPORTS[i])
+    assert groups(one) == groups(rev)
+    assert {frozenset({"John Kirby", "Jack Kirby", "Kirby"}), frozenset({"Jack Watling", "Watling"})} <= groups(one)
+    # rebuilt from stored entities, the next report lands on the same entities
+    again = EntityResolver(one.entities())
+    keys = again.add_report("d9", [m("Kirby", "PERSON", 0), m("Rusi", "ORG", 1, 20)])
+    assert keys == [entity_with(one, "Kirby").key, entity_with(one, "Rusi").key]
+
+
+def test_keys_returned_per_mention_and_lookup():
+    r = EntityResolver()
+    keys = r.add_report("d0", [m("Anna Berg", "PERSON", 0), m("Berg", "PERSON", 1, 40), m("Oslo", "GPE", 1, 60)],
+                        speakers=["Anna Berg", "Ministry of Truth"])
+    assert keys[0] == keys[1] != keys[2]
+    assert r.lookup("Berg") == keys[0]
+    assert r.lookup("Ministry of Truth") is not None
+
+
+def test_name_helpers():
+    assert normalize_name("The U.S.") == "us"
+    assert normalize_name("Kyïv's") == "kyiv"
+    assert acronym_of("Royal United Services Institute") == "rusi"
+    assert roles_match("National Security Council spokesman", "spokesman for the National Security Council")
+    assert not roles_match("senior analyst", "spokesman")
