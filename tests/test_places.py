@@ -120,3 +120,11 @@ def test_seed_places_within_50km(seed_mentions, name):
     hits = [m for m in seed_mentions if m.name == name and m.label in ("GPE", "LOC", "FAC")]
     assert hits, f"{name} not found as a place"
     assert all(m.lat is not None and km(m.lat, m.lon, lat, lon) <= 50 for m in hits), hits
+
+
+def test_gazetteer_survives_pickling_for_worker_processes(gaz):
+    import pickle
+
+    assert gaz.resolve("Rajin", {"KP"}) is not None  # opens the index connection
+    copy = pickle.loads(pickle.dumps(gaz))
+    assert copy.resolve("Pyongyang", set()).country == "KP"

@@ -171,6 +171,8 @@ def _apply_captions(lines: list[Line], out: _Decisions) -> None:
     for prev, cur in zip(lines, lines[1:]):
         bare = strip_credit(cur.text)
         credited = bare != cur.text
+        if not credited and cur.exact != prev.exact:
+            continue  # without a credit only an exact repeat is a caption copy
         sim = difflib.SequenceMatcher(None, prev.text.lower(), bare.lower(), autojunk=False).ratio()
         if sim < CAPTION_SIMILARITY:
             continue
@@ -237,38 +239,46 @@ def _edge(lines: list[Line], out: _Decisions, start: int, end: int, head_pos: in
 
 
 def _find_head(lines: list[Line], out: _Decisions, title: str | None) -> tuple[int, int]:
-    """(headline index, position in `lines` where the body search starts).
+    """(position of the headline in `lines`, end of the navigation run around it).
 
-    The headline is the line matching `title` when one is given; else the first line, unless it
-    opens a run of navigation lines followed by a title-like line (an aggregator's header).
+    The headline is the line matching `title` when one is given.  Else, when the report opens
+    with a run of short lines (menu, byline, date), it is the line after the run if that line
+    is title-like, or the longest line of the run; otherwise the first line.
     """
     tkey = line_key(title) if title else ""
     for pos, ln in enumerate(lines[:20]):
         if tkey and ln.key == tkey:
-            return ln.index, pos
+            return pos, pos + 1
     end = 0
     while end < len(lines) and (lines[end].navish or lines[end].index in out):
         end += 1
     if end < len(lines) and lines[end].title_like and (end >= NAV_RUN_EDGE or lines[0].index in out):
-        return lines[end].index, end
+        return end, end + 1
+    if end >= NAV_RUN_EDGE:
+        free = [p for p in range(end) if lines[p].index not in out and lines[p].words >= 3]
+        if free:
+            return max(free, key=lambda p: (lines[p].words, -p)), end
     for pos, ln in enumerate(lines):
         if ln.index not in out or out[ln.index].kind == "navigation":
-            return ln.index, pos
-    return lines[0].index, 0
+            return pos, pos + 1
+    return 0, 1
 
 
 def _apply_navigation(lines: list[Line], out: _Decisions, title: str | None, author: str | None) -> int:
     """Runs of short unpunctuated lines at the start or end (menus, bylines, section names),
     anything short above the headline, and the author's byline.  Returns the headline index."""
-    head, head_pos = _find_head(lines, out, title)
+    head_pos, run_end = _find_head(lines, out, title)
+    head = lines[head_pos].index
     for ln in lines[:head_pos]:
         if ln.navish or not ln.body:
             out.put(ln.index, "navigation", "above the headline")
+    for ln in lines[head_pos + 1:run_end]:
+        out.put(ln.index, "navigation", "short line under the headline, in the opening run")
     akey = line_key(author) if author else ""
     for ln in lines[:10] + lines[-5:]:
         if akey and ln.key in (akey, line_key("by " + (author or ""))) and ln.index != head:
             out.put(ln.index, "navigation", "byline (the report's author)")
-    pos = head_pos + 1
+    pos = max(head_pos + 1, run_end)
     while pos < len(lines):
         end = pos
         while end < len(lines) and (lines[end].navish or lines[end].index in out):
@@ -282,21 +292,14 @@ def _apply_navigation(lines: list[Line], out: _Decisions, title: str | None, aut
 
 
 def _apply_outlet(lines: list[Line], out: _Decisions, counts: Mapping[str, int], head: int) -> None:
-    """Lines seen in earlier reports of the same outlet.  When most lines are (a re-published
-    article), only the runs at the start and end are taken."""
+    """Lines seen in earlier reports of the same outlet.  When most lines are (the outlet published
+    the article before), only short unpunctuated ones are taken."""
     frequent = [ln for ln in lines if counts.get(ln.key, 0) >= OUTLET_MIN and ln.index != head and not ln.body]
     if not frequent:
         return
     chosen = frequent
-    if len(frequent) > 0.5 * len(lines):
-        keys = {ln.index for ln in frequent}
-        chosen = []
-        for seq in (lines, lines[::-1]):
-            for ln in seq:
-                if ln.index not in keys and ln.index not in out:
-                    break
-                if ln.index in keys:
-                    chosen.append(ln)
+    if len(frequent) > 0.5 * len(lines):  # a re-published article: only its menu-like lines
+        chosen = [ln for ln in frequent if ln.navish]
     for ln in chosen:
         out.put(ln.index, "boilerplate", f"seen in {counts[ln.key]} earlier reports of the outlet")
 

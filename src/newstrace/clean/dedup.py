@@ -1,5 +1,11 @@
 """Find repeated reports incrementally: exact copies, near-duplicates (MinHash LSH), syndicated
-copies and verbatim shared passages.  Every lookup goes through an index, never all pairs."""
+copies and verbatim shared passages.  Every lookup goes through an index, never all pairs.
+
+Kinds, strongest first for each pair: `exact` (same fingerprint, same outlet), `near_duplicate`
+(MinHash Jaccard of word 5-shingles >= threshold, same outlet), `syndicated` (another outlet or
+an aggregator's `via`, with the same text, Jaccard >= threshold, sentence containment >=
+`containment`, or the same title), `shared_passage` (at least one verbatim sentence of 8+ words;
+similarity = shared sentences / sentences of the shorter report)."""
 from __future__ import annotations
 
 import hashlib
@@ -14,9 +20,11 @@ from datasketch import MinHash, MinHashLSH
 
 from ..model import CleanReport, DuplicateRelation
 
+SCHEME = "affine32"  # datasketch hashing scheme: stored signatures are only comparable within one
 SHINGLE = 5  # words per shingle for near-duplicate detection
 SENTENCE_MIN_WORDS = 8  # shorter sentences are too common to show copying
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)\]]*|$)")
+_QUOTE = re.compile(r"[“\"]([^”“\"\n]{20,})[”\"]")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -56,10 +64,12 @@ def _norm_name(value: str | None) -> str:
 
 
 def sentence_keys(text: str) -> list[str]:
-    """Hashes of the normalised sentences of at least 8 words, in order, without repeats."""
+    """Hashes of the normalised sentences of at least 8 words, in order, without repeats; the
+    words inside quotation marks count as a sentence too (one quote, framed differently)."""
     seen: dict[str, None] = {}
-    for m in _SENTENCE.finditer(text):
-        words = _norm(m.group(0))
+    pieces = [m.group(0) for m in _SENTENCE.finditer(text)] + [m.group(1) for m in _QUOTE.finditer(text)]
+    for piece in pieces:
+        words = _norm(piece)
         if len(words) >= SENTENCE_MIN_WORDS:
             seen.setdefault(hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()[:16], None)
     return list(seen)
@@ -97,7 +107,7 @@ class DuplicateIndex:
         return doc_id in self._minhash
 
     def minhash(self, text: str) -> MinHash:
-        m = MinHash(num_perm=self.num_perm)
+        m = MinHash(num_perm=self.num_perm, scheme=SCHEME)
         m.update_batch(sorted(shingles(text)))
         return m
 
@@ -123,11 +133,11 @@ class DuplicateIndex:
     def load(self, doc_id: str, fingerprint: str, signature: bytes, sentence_keys: list[str],
              meta: DocMeta | Mapping[str, str | None] | None = None) -> None:
         """Re-index a stored document (no relations computed): how the index is rebuilt on start."""
-        dtype = MinHash(num_perm=self.num_perm).hashvalues.dtype
+        dtype = MinHash(num_perm=self.num_perm, scheme=SCHEME).hashvalues.dtype
         values = np.frombuffer(signature, dtype=dtype)
         if len(values) != self.num_perm:
             raise ValueError(f"signature of {doc_id} holds {len(values)} values, expected {self.num_perm}")
-        m = MinHash(num_perm=self.num_perm, hashvalues=values.copy())
+        m = MinHash(num_perm=self.num_perm, hashvalues=values.copy(), scheme=SCHEME)
         self._insert(doc_id, fingerprint, m, list(sentence_keys), DocMeta.from_mapping(meta))
 
     def _insert(self, doc_id: str, fp: str, m: MinHash, keys: list[str], meta: DocMeta) -> None:
@@ -165,13 +175,12 @@ class DuplicateIndex:
 
     def _relate(self, a: str, b: str, fp: str, m: MinHash, keys: list[str], meta: DocMeta,
                 shared: int, same_title: bool) -> DuplicateRelation | None:
-        if fp and self._fingerprint[b] == fp:
-            return DuplicateRelation(a, b, "exact", 1.0)
+        elsewhere = _different_source(meta, self._meta[b])
+        if fp and self._fingerprint[b] == fp:  # the same text: a copy, or a copy through another outlet
+            return DuplicateRelation(a, b, "syndicated" if elsewhere else "exact", 1.0)
         jaccard = float(m.jaccard(self._minhash[b]))
         smaller = min(len(set(keys)), len(self._keys[b])) or 1
         contained = shared / smaller
-        other = self._meta[b]
-        elsewhere = _different_source(meta, other)
         if elsewhere and (jaccard >= self.threshold or contained >= self.containment or same_title):
             return DuplicateRelation(a, b, "syndicated", round(max(jaccard, contained), 3))
         if jaccard >= self.threshold:

@@ -48,6 +48,7 @@ class Found:
     source: tuple[int, int, int] | None  # (head, first, last) tokens
     content: list[tuple[int, int]]  # character spans
     quote_type: str
+    cited: str | None = None  # "citing sources familiar with ...": recorded on the citing statement
 
 
 class Tree:
@@ -121,7 +122,15 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
     if verbs:  # "X said A, according to reports" is one statement by X
         heads = {f.cue[-1] for f in verbs} | {c for f in verbs for c in f.cue}
         others = [f for f in others if f.quote_type != "according_to" or toks[f.cue[0]].head not in heads]
-    return sorted(verbs + others, key=lambda f: min(f.cue))
+    kept = []
+    for f in verbs:
+        head = toks[f.cue[-1]].head
+        owner = [g for g in verbs if g is not f and head in g.cue and g.lemma != "cite"]
+        if f.lemma == "cite" and toks[f.cue[-1]].dep == "advcl" and owner:
+            owner[0].cited = parsed.text[f.content[0][0]:f.content[-1][1]]
+            continue
+        kept.append(f)
+    return sorted(kept + others, key=lambda f: min(f.cue))
 
 
 def continuation(parsed: ParsedReport, quotes: Sequence[QuoteRegion], s: int, covered: set[int]) -> list[Found]:
@@ -177,7 +186,8 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
                 head = toks[k].head
                 rng = trim(parsed, tree.left[head], tree.left[k] - 1)
                 return (head, rng[0], rng[1]) if rng else None
-            if low in NO_SOURCE:
+            if low in NO_SOURCE or toks[tree.left[subj]].text.lower() in NO_SOURCE \
+                    or toks[subj].ent_type in ("DATE", "TIME"):
                 return None
             rng = trim(parsed, tree.left[subj], tree.right[subj])
             if rng is None or rng[0] <= i <= rng[1]:
@@ -186,6 +196,11 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
         passive = tree.child(parsed, k, ("nsubjpass",))
         if passive is not None:
             return "it" if toks[passive].text.lower() == "it" else None
+        if toks[k].dep == "xcomp" and toks[k].head != k:
+            obj = tree.child(parsed, toks[k].head, ("dobj",))
+            if obj is not None and obj < k:  # "leading observers to estimate": the object speaks
+                rng = trim(parsed, tree.left[obj], tree.right[obj])
+                return (obj, rng[0], rng[1]) if rng else None
         if toks[k].dep in ("advcl", "conj", "xcomp") and toks[k].head != k:
             k = toks[k].head
             steps += 1

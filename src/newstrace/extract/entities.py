@@ -16,6 +16,8 @@ _DET = frozenset({"the", "a", "an"})
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?—–-*"
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _MAX_ROLE_TOKENS = 16
+_NP_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "punct", "nummod", "cc", "conj", "dep",
+                               "hmod", "hyph"})
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,8 @@ def _decide_labels(doc: _Doc, spans: list[_Span], gaz: Gazetteer, lex: _Lexicon)
         votes = Counter(g.label for g in group)
         if gaz.country_code(name) and votes.get("NORP", 0) < len(group):
             label = "GPE"
-        elif person_parts.get(name) and votes.get("GPE", 0) + votes.get("LOC", 0) <= votes.get("PERSON", 0) + person_parts[name]:
+        elif person_parts.get(name) and \
+                votes.get("GPE", 0) + votes.get("LOC", 0) <= votes.get("PERSON", 0) + person_parts[name]:
             votes["PERSON"] += person_parts[name]
             label = max(votes, key=lambda k: (votes[k], k == "PERSON"))
         else:
@@ -304,7 +307,7 @@ def _np_left(doc: _Doc, head: int, lex: _Lexicon, stop: frozenset[str], places: 
             break
         if t.like_num and not calibre:
             break
-        if t.dep not in ("compound", "amod", "nmod", "npadvmod", "punct", "nummod", "cc", "conj", "dep", "hmod", "hyph"):
+        if t.dep not in _NP_MODIFIER_DEPS:
             break
         s = k
         k -= 1
@@ -380,7 +383,7 @@ def clean_name(text: str, label: str, canonical: str | None = None) -> tuple[str
     s = re.sub(r"\s+", " ", text).strip().strip(_EDGE_PUNCT.replace(".", "")).strip()
     s = re.sub(r"(?:'s|’s|'|’)$", "", s).strip()
     s = s.rstrip(",;:!?”\"'’)").strip()
-    if label not in ("PERSON",) and not s.endswith(("U.S.", "U.K.", "D.C.", "Inc.", "Co.")) and not re.search(r"\b[A-Z]\.$", s):
+    if label != "PERSON" and not re.search(r"(?:\b[A-Z]\.|Inc\.|Co\.)$", s):  # keep "U.S.", "D.C."
         s = s.rstrip(".")
     if re.match(r"(?i)^the\s", s):
         s = s[4:].strip()
@@ -437,8 +440,8 @@ def _role(doc: _Doc, sp: _Span, person_tokens: set[int]) -> str | None:
     appos = None
     skip = frozenset({"relcl", "acl", "advcl", "punct", "appos", "parataxis"})
     for c in doc.children[head]:
-        if toks[c].dep == "appos" and c not in person_tokens and toks[c].pos == "NOUN" and c > head \
-                and _names_person(toks[c], _lexicon()):
+        if toks[c].dep == "appos" and c not in person_tokens and toks[c].pos in ("NOUN", "PROPN") and c > head \
+                and toks[c].ent_type != "PERSON" and _names_person(toks[c], _lexicon()):
             sub = doc.subtree(c, skip)
             if len(sub) <= _MAX_ROLE_TOKENS:
                 appos = doc.text(sub[0], sub[-1] + 1)

@@ -87,6 +87,14 @@ class SpeakerIndex:
                 return Resolved(m.name, m.label, k)
         return None
 
+    def by_surname(self, head: int) -> Resolved | None:
+        """An earlier speaker whose full name ends with the proper noun at `head` ("Watling")."""
+        word = self.parsed.tokens[head].text
+        for _t, who in reversed(self.history):
+            if who.name and who.name.split()[-1] == word:
+                return who
+        return self._full_name(word, self.parsed.tokens[head].start)
+
     def note(self, token: int, who: Resolved) -> None:
         """Record a speaker or named subject at `token` for later pronouns and descriptions."""
         if who.name is not None:
@@ -138,10 +146,22 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
     toks = parsed.tokens
     nouns = _nouns()
     inside = index.mentions_in(toks[first].start, toks[last].end)
-    if inside:
-        hit = [k for k in inside if index.mentions[k].start <= toks[head].start < index.mentions[k].end]
-        return index.resolved_of(hit[0] if hit else inside[0])
+    hit = [k for k in inside if index.mentions[k].start <= toks[head].start < index.mentions[k].end]
+    if hit:
+        return index.resolved_of(hit[0])
+    appos = [c for c in range(first, last + 1) if toks[c].dep == "appos" and toks[c].head == head]
+    apposed = [k for k in inside if any(index.mentions[k].start <= toks[c].start < index.mentions[k].end
+                                        for c in appos)]
+    apposed += [k for k in inside if index.mentions[k].start > toks[head].end and k not in apposed
+                and index.mentions[k].label in ("PERSON", "ORG", "MEDIA", "GPE")]
     word = toks[head].text.lower()
+    if apposed and word not in nouns["person"] | nouns["thing"]:
+        return index.resolved_of(apposed[0])  # "the Japanese newspaper, the Tokyo Shimbun," / "X, spokesman"
+    if toks[head].text[:1].isupper() and word not in nouns["person"] | nouns["thing"] | nouns["plural"] \
+            and word not in nouns["desc"] and not toks[head].ent_type.startswith(("DATE", "TIME")):
+        found = index.by_surname(head)
+        if found is not None or toks[head].pos == "PROPN":
+            return found or Resolved(parsed.text[toks[first].start:toks[last].end], None, None)
     if word in nouns["person"]:
         return index.recent(head, ("PERSON",)) or Resolved()
     if word in nouns["thing"]:

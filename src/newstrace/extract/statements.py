@@ -74,7 +74,7 @@ def _build(parsed: ParsedReport, f: Found, who: Resolved, speaker_text: str, qty
         speaker_text=speaker_text, speaker_name=who.name, speaker_label=who.label,
         speaker_mention=who.mention, cue=cue_text, content=content, quote_type=qtype,
         stance=stance, hedges=hedges, speaker_spans=speaker_spans, cue_spans=tuple(cue_spans),
-        content_spans=tuple(f.content))
+        content_spans=tuple(f.content), cited_source=f.cited)
 
 
 def _token_at(parsed: ParsedReport, pos: int) -> int:

@@ -44,6 +44,12 @@ def _ci(words: str) -> str:
     return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" if w[0].isalpha() else w for w in words.split("|"))
 
 
+def _both(words: str) -> str:
+    """A literal alternation of each word in lower case and capitalised."""
+    out = {v for w in words.split("|") for v in (w, w[0].upper() + w[1:])}
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(out, key=len, reverse=True))
+
+
 class _Hit:
     """A core match joined with the optional words found just before it (the prefix match)."""
 
@@ -97,31 +103,54 @@ def _patterns() -> list[tuple[str | None, re.Pattern[str], Callable[[Any, _Conte
     part = r"(?P<part>(?:[Ee]arly|[Mm]id|[Ll]ate|[Tt]he\s+(?:beginning|start|end|middle|first\s+half|second\s+half)\s+of))"
     unit_words = r"(?P<unit>(?i:days?|weeks?|months?|years?|decades?))"
     daypart = r"(?:\s+(?i:morning|afternoon|evening|night))?\b"
-    table: list[tuple[str | None, str, Callable[[Any, _Context], Norm | None]]] = [
-        (None, r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", _norm_full_date),
-        (None, rf"\b(?P<mon>{month_any})\s+{_DAY},?\s+{_YEAR}", _norm_full_date),
-        (None, rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any}),?\s+{_YEAR}", _norm_full_date),
-        ("dir", rf"\b(?P<mon>{month_any})\s+{_DAY}", _norm_month_day),
-        (None, rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any})(?![\w.])", _norm_month_day),
-        ("part", rf"\b(?P<mon>{month_any}),?\s+(?:of\s+)?{_YEAR}", _norm_month_year),
-        (None, rf"\b{part}[\s-]+(?P<mon>{full})\b", _norm_month),
-        ("dir", rf"\b(?P<mon>{full})\b", _norm_month),
-        ("dir", rf"\b(?P<season>{_ci('spring|summer|autumn|fall|winter')})\b(?:\s+(?:of\s+)?{_YEAR})?", _norm_season),
-        ("mod", rf"\b(?P<rel>{_ci('today|tonight|yesterday|tomorrow')}){daypart}", _norm_relative_day),
-        (None, r"\b[Tt]his\s+(?:morning|afternoon|evening)\b", _norm_relative_day),
-        ("dir", rf"\b(?P<wd>{weekdays}){daypart}", _norm_weekday),
-        ("mod", rf"\b(?P<dir>{_ci('last|this|next|past|previous|current|coming')})\s+(?P<unit>(?i:week|month|year|weekend))\b",
+    table: list[tuple[str, str | None, str, Callable[[Any, _Context], Norm | None]]] = [
+        ("digit", None, r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)", _norm_full_date),
+        ("month", None, rf"\b(?P<mon>{month_any})\s+{_DAY},?\s+{_YEAR}", _norm_full_date),
+        ("digit", None, rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any}),?\s+{_YEAR}", _norm_full_date),
+        ("month", "dir", rf"\b(?P<mon>{month_any})\s+{_DAY}", _norm_month_day),
+        ("digit", None, rf"\b{_DAY}\s+(?:of\s+)?(?P<mon>{month_any})(?![\w.])", _norm_month_day),
+        ("month", "part", rf"\b(?P<mon>{month_any}),?\s+(?:of\s+)?{_YEAR}", _norm_month_year),
+        ("part", None, rf"\b{part}[\s-]+(?P<mon>{full})\b", _norm_month),
+        ("month", "dir", rf"\b(?P<mon>{full})\b", _norm_month),
+        ("season", "dir", rf"\b(?P<season>{_ci('spring|summer|autumn|fall|winter')})\b(?:\s+(?:of\s+)?{_YEAR})?", _norm_season),
+        ("rel", "mod", rf"\b(?P<rel>{_ci('today|tonight|yesterday|tomorrow')}){daypart}", _norm_relative_day),
+        ("dir", None, r"\b[Tt]his\s+(?:morning|afternoon|evening)\b", _norm_relative_day),
+        ("weekday", "dir", rf"\b(?P<wd>{weekdays}){daypart}", _norm_weekday),
+        ("dir", "mod", rf"\b(?P<dir>{_ci('last|this|next|past|previous|current|coming')})\s+(?P<unit>(?i:week|month|year|weekend))\b",
          _norm_unit_relative),
-        ("count", rf"\b{unit_words}\s+(?i:ago|earlier)\b", _norm_ago),
-        (None, rf"\b[Rr]ecent\s+{unit_words}", _norm_recent),
-        (None, rf"\b[Tt]he\s+(?:past|last)\s+(?:few\s+|couple\s+of\s+){unit_words}", _norm_recent),
-        (None, rf"\b(?:[Tt]he\s+(?:coming|next\s+few|following\s+few)|(?<=within\s)a\s+few)\s+{unit_words}", _norm_coming),
-        ("span", r"(?<![\w$£€.,/])(?P<y1>(?:1[89]|20)\d\d)\s*(?:[-–]|\s(?i:to|and|until|through)\s)\s*"
+        ("unit", "count", rf"\b{unit_words}\s+(?i:ago|earlier)\b", _norm_ago),
+        ("recent", None, rf"\b[Rr]ecent\s+{unit_words}", _norm_recent),
+        ("part", None, rf"\b[Tt]he\s+(?:past|last)\s+(?:few\s+|couple\s+of\s+){unit_words}", _norm_recent),
+        ("part", None, rf"\b(?:[Tt]he\s+(?:coming|next\s+few|following\s+few)|(?<=within\s)a\s+few)\s+{unit_words}", _norm_coming),
+        ("digit", "span", r"(?<![\w$£€.,/])(?P<y1>(?:1[89]|20)\d\d)\s*(?:[-–]|\s(?i:to|and|until|through)\s)\s*"
          r"(?P<y2>(?:1[89]|20)\d\d)(?![\d,.]\d)", _norm_year_range),
-        (None, r"\b(?P<dec>(?:1[89]|20)\d)0s\b", _norm_decade),
-        ("part", rf"(?<![\w$£€.,/#])(?<!\d[-–]){_YEAR}(?!\s*%)", _norm_year),
+        ("digit", None, r"\b(?P<dec>(?:1[89]|20)\d)0s\b", _norm_decade),
+        ("digit", "part", rf"(?<![\w$£€.,/#])(?<!\d[-–]){_YEAR}(?!\s*%)", _norm_year),
     ]
-    return [(k, re.compile(p), f) for k, p, f in table]
+    return [(t, k, re.compile(p), f) for t, k, p, f in table]
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> tuple[re.Pattern[str], dict[str, list[int]]]:
+    """One fast scan for the words a time expression can start with; each names the patterns to try there."""
+    lex = _lexicon()
+    months = "|".join(sorted([*lex["months"], *lex["month_abbreviations"]], key=len, reverse=True))
+    classes = {  # plain literal alternations: Python's re scans those far faster than classes or (?i:)
+        "digit": r"\d+",
+        "month": months,
+        "weekday": "|".join(lex["weekdays"]),
+        "part": _both("early|mid|late|a few") + r"|(?:the|The)\s+(?=(?:beginning|start|end|middle|first|second|past|last"
+                r"|coming|next|following)\b)",
+        "season": _both("spring|summer|autumn|fall|winter"),
+        "rel": _both("today|tonight|yesterday|tomorrow"),
+        "dir": _both("last|this|next|past|previous|current|coming"),
+        "unit": "|".join(sorted({w for u in ("day", "week", "month", "year", "decade") for w in (u, u + "s")}, key=len, reverse=True)),
+        "recent": _both("recent"),
+    }
+    by_class: dict[str, list[int]] = {c: [] for c in classes}
+    for k, row in enumerate(_patterns()):
+        by_class[row[0]].append(k)
+    return re.compile("|".join(f"(?P<{c}>{r})" for c, r in classes.items())), by_class
 
 
 def extract_times(parsed: ParsedReport) -> tuple[TimeExpr, ...]:
@@ -131,8 +160,14 @@ def extract_times(parsed: ParsedReport) -> tuple[TimeExpr, ...]:
                 if e.label in _ENTITY_BLOCKERS and not re.fullmatch(r"[\d\s,.\-–]+", e.text)]
     prefixes, text = _prefixes(), parsed.text
     found: list[TimeExpr] = []
-    for key, pattern, normalise in _patterns():
-        for core in pattern.finditer(text):
+    patterns = _patterns()
+    trigger, by_class = _triggers()
+    for hit in trigger.finditer(text):
+        for k in by_class[hit.lastgroup or ""]:
+            _trigger, key, pattern, normalise = patterns[k]
+            core = pattern.match(text, hit.start())
+            if core is None:
+                continue
             prefix = prefixes[key].search(text, max(0, core.start() - 40), core.start()) if key else None
             m = _Hit(core, prefix)
             if any(bs <= m.start() and m.end() <= be for bs, be in blockers):
@@ -443,7 +478,7 @@ def infer_published(text: str, max_lines: int = 12) -> str | None:
 
 def _first_full_date(line: str) -> tuple[str | None, tuple[int, int]]:
     best: tuple[int, str, tuple[int, int]] | None = None
-    for _key, pattern, normalise in _patterns()[:3]:
+    for _trigger, _key, pattern, normalise in _patterns()[:3]:
         m = pattern.search(line)
         norm = normalise(m, _NO_CONTEXT) if m else None
         if m and norm and (best is None or m.start() < best[0]):
