@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import func, select
 
-from .clean import DuplicateIndex, line_key, sentence_keys
+from .clean import DuplicateIndex, line_keys, sentence_keys
 from .ingest import read_inputs
 from .model import DuplicateRelation, IngestProblem, Ledger, ProcessedReport, RawReport
 from .process import process_reports
@@ -72,10 +72,10 @@ def _outlet_lines(db: Database, raws: Sequence[RawReport]) -> dict[str, dict[str
             rows = s.scalars(select(DocumentRow.raw_text).where(DocumentRow.outlet == outlet)
                              .order_by(DocumentRow.id.desc()).limit(50))
             for text in rows:
-                counts.setdefault(outlet, Counter()).update({line_key(l) for l in text.splitlines() if l.strip()})
+                counts.setdefault(outlet, Counter()).update(line_keys(text))
     for r in raws:
         if r.outlet:
-            counts.setdefault(r.outlet, Counter()).update({line_key(l) for l in r.text.splitlines() if l.strip()})
+            counts.setdefault(r.outlet, Counter()).update(line_keys(r.text))
     return {k: dict(v) for k, v in counts.items()}
 
 

@@ -10,7 +10,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from .clean import clean_report
+from .clean import clean_report, line_keys
 from .extract.nlp import load_nlp, parse_reports
 from .extract.pipeline import extract_report
 from .extract.places import load_gazetteer
@@ -31,7 +31,7 @@ def process_chunk(raws: Sequence[RawReport], settings: Settings,
     ready: list[tuple[int, CleanReport, str | None, str]] = []
     for k, raw in enumerate(raws):
         try:
-            clean = clean_report(raw, (outlet_lines or {}).get(raw.outlet or ""))
+            clean = clean_report(raw, _others(outlet_lines, raw))
             published, published_from = raw.published, raw.published_from
             if not published:
                 published = infer_published(clean.text)
@@ -48,6 +48,27 @@ def process_chunk(raws: Sequence[RawReport], settings: Settings,
         except Exception as exc:  # noqa: BLE001
             out[k] = IngestProblem(raws[k].source, "E012", f"extraction failed: {exc!r}")
     return [o for o in out if o is not None]
+
+
+class _Excluding(Mapping[str, int]):
+    """Outlet line counts seen from one report: its own lines do not count as repetition."""
+
+    def __init__(self, counts: Mapping[str, int], own: set[str]) -> None:
+        self.counts, self.own = counts, own
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts[key] - (key in self.own)
+
+    def __iter__(self):
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+
+def _others(outlet_lines: Mapping[str, Mapping[str, int]] | None, raw: RawReport) -> Mapping[str, int] | None:
+    counts = (outlet_lines or {}).get(raw.outlet or "")
+    return _Excluding(counts, line_keys(raw.text)) if counts else None
 
 
 def _chunks(items: Iterable[RawReport], n: int) -> Iterator[list[RawReport]]:

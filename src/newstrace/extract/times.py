@@ -13,7 +13,7 @@ from ..resources import load_yaml
 
 T = TypeVar("T")
 Norm = tuple[str, str, str | None]  # value, precision, modifier
-_Match = Any  # a re.Match or a _Hit (core match plus the words before it)
+_Match = Any  # a re.Match or a PrefixedMatch (core match plus the words before it)
 _ENTITY_BLOCKERS = {"PERSON", "ORG", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"}
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4, "range": 5, "decade": 6}
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d)"
@@ -50,7 +50,7 @@ def _both(words: str) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(out, key=len, reverse=True))
 
 
-class _Hit:
+class PrefixedMatch:
     """A core match joined with the optional words found just before it (the prefix match)."""
 
     def __init__(self, core: re.Match[str], prefix: re.Match[str] | None):
@@ -169,7 +169,7 @@ def extract_times(parsed: ParsedReport) -> tuple[TimeExpr, ...]:
             if core is None:
                 continue
             prefix = prefixes[key].search(text, max(0, core.start() - 40), core.start()) if key else None
-            m = _Hit(core, prefix)
+            m = PrefixedMatch(core, prefix)
             if any(bs <= m.start() and m.end() <= be for bs, be in blockers):
                 continue
             norm = normalise(m, ctx)
