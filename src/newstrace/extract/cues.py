@@ -120,8 +120,12 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
             if f:
                 others.append(f)
     if verbs:  # "X said A, according to reports" is one statement by X
-        heads = {f.cue[-1] for f in verbs} | {c for f in verbs for c in f.cue}
-        others = [f for f in others if f.quote_type != "according_to" or toks[f.cue[0]].head not in heads]
+        heads = {c for f in verbs for c in f.cue}
+        others = [f for f in others if f.quote_type != "according_to" or not (
+            toks[f.cue[0]].head in heads
+            or any(a <= toks[f.cue[0]].start < b for g in verbs if g.source for a, b in g.content))]
+    for f in verbs:
+        _split_citing(parsed, tree, f)
     kept = []
     for f in verbs:
         head = toks[f.cue[-1]].head
@@ -131,6 +135,23 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
             continue
         kept.append(f)
     return sorted(kept + others, key=lambda f: min(f.cue))
+
+
+def _split_citing(parsed: ParsedReport, tree: Tree, f: Found) -> None:
+    """ "X said A, citing sources ...": the citation leaves the content and becomes `cited`."""
+    toks = parsed.tokens
+    if f.lemma == "cite" or not f.content:
+        return
+    a, b = f.content[-1]
+    for k in range(f.cue[-1] + 1, len(toks)):
+        if toks[k].start >= b:
+            break
+        if toks[k].start > a and toks[k].lemma.lower() == "cite" and toks[k].dep == "advcl":
+            f.cited = parsed.text[toks[k + 1].start:toks[tree.right[k]].end] if k + 1 <= tree.right[k] else None
+            cut = trim(parsed, 0, k - 1)
+            if cut is not None:
+                f.content[-1] = (a, max(a, toks[cut[1]].end))
+            return
 
 
 def continuation(parsed: ParsedReport, quotes: Sequence[QuoteRegion], s: int, covered: set[int]) -> list[Found]:
@@ -305,6 +326,12 @@ def _object_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int,
             and not any(toks[c].dep in OBJECT_TAIL for c in tree.children[i] if c > obj):
         return []
     end = tree.right[obj]
+    lemma = toks[i].lemma.lower()
+    if lemma not in ("deny", "reject", "dismiss", "refute", "dispute", "confirm", "allege") and not any(
+            c > obj and (toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp")
+                         or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS))
+            for c in tree.children[i]):
+        return []  # "called her brother": no complement, no attribution
     for c in tree.children[i]:
         if c > obj and (toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp")
                         or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS)):

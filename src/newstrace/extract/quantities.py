@@ -8,7 +8,7 @@ from typing import Any
 
 from ..model import ParsedReport, Quantity, Token
 from ..resources import load_yaml
-from .times import time_spans
+from .times import PrefixedMatch, time_spans
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _UNIT_POS = {"NOUN", "ADJ", "PROPN", "VERB", "NUM"}  # tokens that may sit inside a unit ("round trips")
@@ -29,7 +29,8 @@ def _alternation(words: Any, *, escape: bool = True) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> dict[str, Any]:
+    """Core patterns, matched at number tokens only, and the prefix read backwards from them."""
     lex = _lexicon()
     words = [w for w in lex["number_words"] if " " in w or w.isalpha()]
     tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
@@ -40,44 +41,56 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cur = _alternation(lex["currency_signs"])
     unit = rf"[\s-]?(?i:{_alternation(lex['unit_lookup'])})(?![\w])"
     lead = r"(?<![\w.,/#])(?<![A-Za-z]-)"
-    core = re.compile(
-        rf"(?:\b(?P<pre>(?i:between|from))\s+)?(?:\b(?P<qual>{qual})\s+)?(?:(?P<cur>{cur})\s?)?{lead}(?P<n1>{num})(?P<s1>{scale})?"
-        rf"(?P<u1>{unit})?"
-        rf"(?:(?P<sep>\s*[-–—]\s*|\s+(?i:to|and|or)\s+)(?:(?P<qual2>{qual})\s+)?(?:(?P<cur2>{cur})\s?)?(?P<n2>{num})(?P<s2>{scale})?)?"
-        rf"(?P<unit>{unit})?")
-    vague = re.compile(rf"(?:\b(?P<qual>{qual})\s+)?\b(?P<vague>(?i:{_alternation(lex['vague_scales'])}))\s+of\s+")
-    multiplier = re.compile(rf"(?:\b(?P<qual>{qual})\s+)?\b(?P<word>(?i:{_alternation(lex['multiplier_words'])}))\b")
-    return core, vague, multiplier
+    first_words = {w.split()[0].split("-")[0] for w in lex["number_words"]} | set(tens.split("|"))
+    return {
+        "core": re.compile(
+            rf"{lead}(?P<n1>{num})(?P<s1>{scale})?(?P<u1>{unit})?"
+            rf"(?:(?P<sep>\s*[-–—]\s*|\s+(?i:to|and|or)\s+)(?:(?P<qual2>{qual})\s+)?(?:(?P<cur2>{cur})\s?)?"
+            rf"(?P<n2>{num})(?P<s2>{scale})?)?(?P<unit>{unit})?"),
+        "prefix": re.compile(rf"(?:\b(?P<pre>(?i:between|from))[^\S\n]+)?(?:\b(?P<qual>{qual})[^\S\n]+)?(?:(?P<cur>{cur})[^\S\n]?)?\Z"),
+        "qual_prefix": re.compile(rf"\b(?P<qual>{qual})[^\S\n]+\Z"),
+        "vague": re.compile(rf"(?P<vague>(?i:{_alternation(lex['vague_scales'])}))\s+of\s+"),
+        "first_words": first_words,
+        "vague_words": {w.split()[0] for w in lex["vague_scales"]},
+    }
+
+
+def _prefixed(p: dict[str, Any], key: str, text: str, core: re.Match[str]) -> PrefixedMatch:
+    pre = p[key].search(text, max(0, core.start() - 50), core.start())
+    return PrefixedMatch(core, pre if pre is not None and pre.start() < core.start() else None)
 
 
 def extract_quantities(parsed: ParsedReport) -> tuple[Quantity, ...]:
     """Every quantity of the report: values, unit, kind, qualifier, range and rate period."""
-    core, vague, multiplier = _patterns()
+    p, text, lex = _patterns(), parsed.text, _lexicon()
     masked = sorted(time_spans(parsed))
     starts = [t.start for t in parsed.tokens]
     found: list[Quantity] = []
-    for m in core.finditer(parsed.text):
-        if not _overlaps(masked, m.start("n1"), m.end("n1")):
-            q = _from_core(parsed, starts, m)
-            if q is not None:
-                found.append(q)
-    for m in vague.finditer(parsed.text):
-        q = _from_vague(parsed, starts, m)
+    covered = 0
+    for tok in parsed.tokens:
+        low = tok.text.lower()
+        if tok.start < covered:
+            continue
+        q = None
+        if tok.text[:1].isdigit() or low in p["first_words"]:
+            core = p["core"].match(text, tok.start)
+            if core is not None and not _overlaps(masked, core.start("n1"), core.end("n1")):
+                q = _from_core(parsed, starts, _prefixed(p, "prefix", text, core))
+        elif low in p["vague_words"]:
+            core = p["vague"].match(text, tok.start)
+            q = _from_vague(parsed, starts, _prefixed(p, "qual_prefix", text, core)) if core else None
+        elif low in lex["multiplier_words"]:
+            m = _prefixed(p, "qual_prefix", text, re.compile(r"\w+").match(text, tok.start))  # type: ignore[arg-type]
+            q = Quantity(m.group(0), m.start(), m.end(), (float(lex["multiplier_words"][low]),), "times", "multiplier",
+                         bool(m.group("qual")), _qualifier(m.group("qual")))
         if q is not None:
             found.append(q)
-    for m in multiplier.finditer(parsed.text):
-        value = float(_lexicon()["multiplier_words"][m.group("word").lower()])
-        found.append(Quantity(m.group(0), m.start(), m.end(), (value,), "times", "multiplier",
-                              bool(m.group("qual")), _qualifier(m.group("qual"))))
-    kept: list[Quantity] = []
-    for q in sorted(found, key=lambda q: (-(q.end - q.start), q.start)):
-        if all(q.end <= k.start or q.start >= k.end for k in kept):
-            kept.append(q)
-    return tuple(sorted(kept, key=lambda q: q.start))
+            covered = q.end
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------- one match
-def _from_core(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Quantity | None:
+def _from_core(parsed: ParsedReport, starts: list[int], m: PrefixedMatch) -> Quantity | None:
     lex = _lexicon()
     sep = (m.group("sep") or "").strip().lower()
     u1 = _unit_of(m.group("u1"))
@@ -95,8 +108,9 @@ def _from_core(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Qua
     v2 = _number(m.group("n2"), m.group("s2"), bool(cur)) if m.group("n2") else None
     if v1 is None or (m.group("n2") and v2 is None):
         return None
-    if v2 is not None and m.group("s2") and not m.group("s1") and _number(m.group("n1"), None, True) <= _number(m.group("n2"), None, True):
-        v1 = v1 * (v2 / _number(m.group("n2"), None, True))  # "2 to 3 million": the scale applies to both
+    bare2 = _number(m.group("n2"), None, True)
+    if v2 is not None and bare2 and m.group("s2") and not m.group("s1") and _number(m.group("n1"), None, True) <= bare2:
+        v1 = v1 * (v2 / bare2)  # "2 to 3 million": the scale applies to both
     values = (v1,) if v2 is None else (v1, v2)
     unit, kind = "", "count"
     end = m.end()
@@ -122,9 +136,8 @@ def _from_core(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Qua
                 unit = unit_text
         if _is_spelled_one(m) or _is_reference(parsed.text, m):
             return None
-    is_range = v2 is not None and sep != "and" or (m.group("pre") or "").lower() == "between"
-    if sep == "and" and (m.group("pre") or "").lower() != "between":
-        is_range = False  # "122mm and 152mm": two values, not a range
+    # "between 2 and 10" and "from 1,000 to 20,000" are ranges; "122mm and 152mm" is two values
+    is_range = v2 is not None and (sep != "and" or (m.group("pre") or "").lower() == "between")
     qual = m.group("qual") or m.group("qual2")
     per, end = _rate(parsed, starts, m.start("n1"), end)
     text = parsed.text[m.start():end]
@@ -132,7 +145,7 @@ def _from_core(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Qua
                     is_range, per)
 
 
-def _from_vague(parsed: ParsedReport, starts: list[int], m: re.Match[str]) -> Quantity | None:
+def _from_vague(parsed: ParsedReport, starts: list[int], m: PrefixedMatch) -> Quantity | None:
     lex = _lexicon()
     key = re.sub(r"\s+", " ", m.group("vague").lower())
     noun = _first_noun_after(parsed, starts, m.end())
@@ -171,14 +184,14 @@ def _number(raw: str | None, scale: str | None, currency: bool) -> float | None:
     return value
 
 
-def _glued_letters(m: re.Match[str], num: str, scale: str, unit: str) -> bool:
+def _glued_letters(m: PrefixedMatch, num: str, scale: str, unit: str) -> bool:
     end = m.end(num)
     if m.group(scale) or (m.group(unit) and m.start(unit) == end):
         return False
     return end < len(m.string) and m.string[end].isalpha()
 
 
-def _short_metre(m: re.Match[str]) -> bool:
+def _short_metre(m: PrefixedMatch) -> bool:
     return (m.group("s1") or m.group("s2") or "").strip() == "m"
 
 
@@ -194,12 +207,12 @@ def _qualifier(raw: str | None) -> str | None:
     return re.sub(r"\s+", " ", raw.strip().lower()) if raw else None
 
 
-def _is_spelled_one(m: re.Match[str]) -> bool:
+def _is_spelled_one(m: PrefixedMatch) -> bool:
     """A lone "one" (or "a ...") without a measure is noise: "one of them", "one expert"."""
     return m.group("n2") is None and m.group("n1").lower() in ("one", "a")
 
 
-def _is_reference(text: str, m: re.Match[str]) -> bool:
+def _is_reference(text: str, m: PrefixedMatch) -> bool:
     """A small spelled-out number after a determiner refers back ("the two countries")."""
     if m.group("n1")[0].isdigit() or m.group("qual") or m.group("n2"):
         return False
@@ -207,13 +220,16 @@ def _is_reference(text: str, m: re.Match[str]) -> bool:
     return bool(before) and before[-1] in _lexicon()["reference_determiners"]
 
 
-def _reduced(m: re.Match[str], drop_pre: bool = False) -> re.Match[str] | None:
+def _reduced(m: PrefixedMatch, drop_pre: bool = False) -> PrefixedMatch | None:
     """Re-match without the second number (not part of a range) or without a dangling "from"."""
+    p = _patterns()
     if drop_pre:
-        begin, end = next(m.start(g) for g in ("qual", "cur", "n1") if m.group(g)), m.end()
-    else:
-        begin, end = m.start(), max(m.end(g) for g in ("n1", "s1", "u1") if m.group(g))
-    return _patterns()[0].match(m.string, begin, end)
+        core = m.core
+        pre = p["prefix"].search(m.string, m.end("pre"), core.start())
+        return PrefixedMatch(core, pre if pre is not None and pre.start() < core.start() else None)
+    end = max(m.end(g) for g in ("n1", "s1", "u1") if m.group(g))
+    core = p["core"].match(m.string, m.core.start(), end)
+    return PrefixedMatch(core, m.prefix) if core is not None else None
 
 
 def _token_at(parsed: ParsedReport, starts: list[int], pos: int) -> int | None:

@@ -154,6 +154,9 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
                                         for c in appos)]
     apposed += [k for k in inside if index.mentions[k].start > toks[head].end and k not in apposed
                 and index.mentions[k].label in ("PERSON", "ORG", "MEDIA", "GPE")]
+    apposed += [k for k in inside if index.mentions[k].end < toks[head].start and k not in apposed
+                and parsed.text[index.mentions[k].end:index.mentions[k].end + 2] in ("'s", "\u2019s")
+                and index.mentions[k].label in ("ORG", "MEDIA", "GPE", "PERSON")]  # "the paper's story"
     word = toks[head].text.lower()
     if apposed and word not in nouns["person"] | nouns["thing"]:
         return index.resolved_of(apposed[0])  # "the Japanese newspaper, the Tokyo Shimbun," / "X, spokesman"

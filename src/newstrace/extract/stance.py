@@ -44,7 +44,8 @@ def classify_stance(cue_lemma: str, content: str, cue_text: str = "") -> tuple[s
         return ("hedge", ()) if cue_negated else ("deny", ())
     if any(p.search(content) for p in deny):
         return "deny", ()
-    found = tuple(dict.fromkeys(m.group(1).lower() for m in hedge.finditer(content)))
+    found = tuple(dict.fromkeys(m.group(1).lower() for m in hedge.finditer(content)
+                                if m.group(1)[0].islower() or m.start() == 0))  # "in May" is a month
     if base == "hedge":
         return "hedge", (cue_lemma.lower(),) + found
     if found:

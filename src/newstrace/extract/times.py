@@ -84,11 +84,11 @@ def _prefixes() -> dict[str, re.Pattern[str]]:
     """Words that may precede a core expression, matched backwards from its start."""
     counts = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _lexicon()["vague_counts"]), key=len, reverse=True))
     table = {
-        "dir": r"\b(?P<dir>(?i:last|this|next|past|coming|previous|current|following))\s+$",
-        "part": r"\b(?P<part>(?i:early|mid|late|the\s+(?:beginning|start|end|middle|first\s+half|second\s+half)\s+of))[\s-]+$",
-        "mod": r"\b(?P<mod>(?i:earlier|later|early|late|mid|(?:the\s+)?(?:end|beginning|start|middle)\s+of))[\s-]+$",
-        "count": rf"\b(?P<count>(?i:{counts})|\d+)\s+$",
-        "span": r"\b(?i:from|between)\s+$",
+        "dir": r"\b(?P<dir>(?i:last|this|next|past|coming|previous|current|following))[^\S\n]+\Z",
+        "part": r"\b(?P<part>(?i:early|mid|late|the\s+(?:beginning|start|end|middle|first\s+half|second\s+half)\s+of))(?:[^\S\n]|-)+\Z",
+        "mod": r"\b(?P<mod>(?i:earlier|later|early|late|mid|(?:the\s+)?(?:end|beginning|start|middle)\s+of))(?:[^\S\n]|-)+\Z",
+        "count": rf"\b(?P<count>(?i:{counts})|\d+)[^\S\n]+\Z",
+        "span": r"\b(?i:from|between)[^\S\n]+\Z",
     }
     return {k: re.compile(v) for k, v in table.items()}
 

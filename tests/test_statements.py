@@ -1,0 +1,141 @@
+"""Attributed statements over real parses: speaker position, quotes, cues, according to, pronouns, spans."""
+from __future__ import annotations
+
+import pytest
+
+from newstrace.extract.entities import extract_mentions
+from newstrace.extract.nlp import parse_report
+from newstrace.extract.statements import extract_statements
+
+
+def run(nlp, text):
+    parsed = parse_report(nlp, text)
+    return parsed, extract_statements(parsed, extract_mentions(parsed))
+
+
+def only(stmts, cue):
+    hits = [s for s in stmts if s.cue == cue]
+    assert len(hits) == 1, [(s.cue, s.speaker_text, s.content) for s in stmts]
+    return hits[0]
+
+
+# text, cue, speaker_text, speaker_name, content (substring), quote_type
+CASES = [
+    ("Maria Lindqvist said that the bridge would reopen in March.",
+     "said", "Maria Lindqvist", "Maria Lindqvist", "that the bridge would reopen in March", "indirect"),
+    ("“The bridge will reopen in March,” Maria Lindqvist said.",
+     "said", "Maria Lindqvist", "Maria Lindqvist", "The bridge will reopen in March", "direct"),
+    ("Maria Lindqvist said: “The bridge will reopen in March.”",
+     "said", "Maria Lindqvist", "Maria Lindqvist", "The bridge will reopen in March", "direct"),
+    ("The harbour authority denied that the cargo had ever been inspected.",
+     "denied", "The harbour authority", None, "that the cargo had ever been inspected", "indirect"),
+    ("According to the Baltic Courier, the ferry left port two hours late.",
+     "According to", "the Baltic Courier", None, "the ferry left port two hours late", "according_to"),
+    ("It is believed that the ferry carried forty passengers.",
+     "is believed", "", None, "that the ferry carried forty passengers", "passive"),
+    ("Peter Okafor, the port spokesman, told reporters the ferry was safe.",
+     "told", "Peter Okafor, the port spokesman", "Peter Okafor", "the ferry was safe", "indirect"),
+    ("The inspectors have also warned that the hull may be damaged.",
+     "have also warned", "The inspectors", None, "that the hull may be damaged", "indirect"),
+]
+
+
+@pytest.mark.parametrize("text,cue,speaker_text,speaker_name,content,qtype", CASES)
+def test_statement_forms(nlp, text, cue, speaker_text, speaker_name, content, qtype):
+    _, stmts = run(nlp, text)
+    s = only(stmts, cue)
+    assert s.speaker_text == speaker_text
+    if speaker_name is not None:
+        assert s.speaker_name == speaker_name
+    assert content in s.content
+    assert s.quote_type == qtype
+
+
+def test_interrupted_quote_has_two_content_spans(nlp):
+    text = "“The ferry is old,” Peter Okafor said, “but it is still safe to sail.”"
+    parsed, stmts = run(nlp, text)
+    s = only(stmts, "said")
+    assert len(s.content_spans) == 2
+    pieces = [text[a:b] for a, b in s.content_spans]
+    assert "The ferry is old" in pieces[0] and "still safe to sail" in pieces[1]
+    assert s.speaker_spans == ((text.index("Peter"), text.index(" said")),)
+    assert [text[a:b] for a, b in s.cue_spans] == ["said"]
+
+
+def test_quote_runs_on_into_next_sentence(nlp):
+    text = "“We waited all night,” said Maria Lindqvist. “Nobody came to help us.”"
+    _, stmts = run(nlp, text)
+    s = only(stmts, "said")
+    assert "Nobody came to help us" in s.content
+    assert len(s.content_spans) == 2
+
+
+def test_continuation_paragraph_keeps_last_speaker(nlp):
+    text = ("Maria Lindqvist said the crossing was rough. “The waves were huge,” she said.\n"
+            "“We thought the ship would turn back.”")
+    _, stmts = run(nlp, text)
+    last = stmts[-1]
+    assert "ship would turn back" in last.content
+    assert last.speaker_name == "Maria Lindqvist"
+    assert last.quote_type == "direct"
+
+
+def test_pronoun_resolves_to_last_person_speaker(nlp):
+    text = ("Maria Lindqvist accused the operator of ignoring the storm warnings. "
+            "It was “reckless,” she said.")
+    _, stmts = run(nlp, text)
+    s = only(stmts, "said")
+    assert s.speaker_text == "she"
+    assert s.speaker_name == "Maria Lindqvist"
+
+
+def test_surname_resolves_to_full_name(nlp):
+    text = ("Peter Okafor said the port was closed. "
+            "Okafor added that the ferry would sail on Monday.")
+    _, stmts = run(nlp, text)
+    assert only(stmts, "added").speaker_name == "Peter Okafor"
+
+
+def test_capital_as_speaker_keeps_its_name(nlp):
+    _, stmts = run(nlp, "Pyongyang denied that it had sold shells to Moscow.")
+    s = only(stmts, "denied")
+    assert s.speaker_name == "Pyongyang"
+    assert s.speaker_label == "GPE"
+    assert s.stance == "deny"
+
+
+def test_unnamed_sources_have_no_speaker(nlp):
+    _, stmts = run(nlp, "Some observers say the embargo is failing.")
+    s = only(stmts, "say")
+    assert s.speaker_text == "Some observers"
+    assert s.speaker_name is None
+
+
+def test_according_to_inside_attribution_is_one_statement(nlp):
+    _, stmts = run(nlp, "Peter Okafor said that the ferry sank, according to local reports.")
+    assert [s.cue for s in stmts] == ["said"]
+
+
+def test_citing_is_recorded_not_a_statement(nlp):
+    _, stmts = run(nlp, "The Baltic Courier said the cargo was seized, citing officials close to the inquiry.")
+    assert [s.cue for s in stmts] == ["said"]
+    assert "officials close to the inquiry" in (stmts[0].cited_source or "")
+
+
+@pytest.mark.parametrize("text", [
+    "The so-called harbour plan was dropped in May.",
+    "She called her brother on Sunday.",
+    "The ferry company said nothing.",
+])
+def test_no_statement_without_attribution(nlp, text):
+    _, stmts = run(nlp, text)
+    assert stmts == ()
+
+
+def test_spans_point_into_text(nlp):
+    text = "In a short note, the ministry said that the border would stay closed."
+    parsed, stmts = run(nlp, text)
+    s = only(stmts, "said")
+    assert [text[a:b] for a, b in s.speaker_spans] == ["the ministry"]
+    assert [text[a:b] for a, b in s.content_spans] == ["that the border would stay closed"]
+    assert s.sentence_text == text and (s.start, s.end) == (0, len(text))
