@@ -15,7 +15,8 @@ def extract_report(parsed: ParsedReport, gazetteer: Gazetteer) -> Extraction:
     """Mentions (geocoded), statements, quantities and times of one report, linked together."""
     mentions = geocode_mentions(extract_mentions(parsed), parsed, gazetteer)
     statements = extract_statements(parsed, mentions)
-    times = tuple(link_to_statements(extract_times(parsed), statements))
-    quantities = tuple(link_to_statements(extract_quantities(parsed), statements))
+    found_times = extract_times(parsed)
+    times = tuple(link_to_statements(found_times, statements))
+    quantities = tuple(link_to_statements(extract_quantities(parsed, found_times), statements))
     statements = tuple(s if s.date else replace(s, date=statement_date(s, times)) for s in statements)
     return Extraction(mentions=tuple(mentions), statements=statements, quantities=quantities, times=times)

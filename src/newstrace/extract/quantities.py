@@ -4,9 +4,9 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
-from ..model import ParsedReport, Quantity, Token
+from ..model import ParsedReport, Quantity, TimeExpr, Token
 from ..resources import load_yaml
 from .times import PrefixedMatch, time_spans
 
@@ -60,10 +60,13 @@ def _prefixed(p: dict[str, Any], key: str, text: str, core: re.Match[str]) -> Pr
     return PrefixedMatch(core, pre if pre is not None and pre.start() < core.start() else None)
 
 
-def extract_quantities(parsed: ParsedReport) -> tuple[Quantity, ...]:
-    """Every quantity of the report: values, unit, kind, qualifier, range and rate period."""
+def extract_quantities(parsed: ParsedReport, times: Sequence[TimeExpr] | None = None) -> tuple[Quantity, ...]:
+    """Every quantity of the report: values, unit, kind, qualifier, range and rate period.
+
+    `times` are the report's time expressions when already found (numbers inside them are skipped).
+    """
     p, text, lex = _patterns(), parsed.text, _lexicon()
-    masked = sorted(time_spans(parsed))
+    masked = sorted((t.start, t.end) for t in times) if times is not None else sorted(time_spans(parsed))
     starts = [t.start for t in parsed.tokens]
     found: list[Quantity] = []
     covered = 0
