@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=12000)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--save", action="store_true")
+    ap.add_argument("--cache", default="", help="npz file to keep the features between runs")
     a = ap.parse_args(argv)
     t0 = time.time()
     bodies, pairs = read_data(Path(a.data))
@@ -79,7 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         pairs = rng.sample(pairs, min(a.pairs, len(pairs)))
     train = [p for p in pairs if p[1] not in held]
     test = [p for p in pairs if p[1] in held]
-    X = features_for([h for h, _, _ in pairs], [bodies[b] for _, b, _ in pairs])
+    cache = Path(a.cache) if a.cache else None
+    if cache and cache.exists():
+        X = np.load(cache)["X"]
+    else:
+        X = features_for([h for h, _, _ in pairs], [bodies[b] for _, b, _ in pairs])
+        if cache:
+            np.savez(cache, X=X)
     idx = {id(p): i for i, p in enumerate(pairs)}
     Xtr = X[[idx[id(p)] for p in train]]
     Xte = X[[idx[id(p)] for p in test]]

@@ -139,3 +139,70 @@ def test_spans_point_into_text(nlp):
     assert [text[a:b] for a, b in s.speaker_spans] == ["the ministry"]
     assert [text[a:b] for a, b in s.content_spans] == ["that the border would stay closed"]
     assert s.sentence_text == text and (s.start, s.end) == (0, len(text))
+
+
+# ---- round 2: learned cues, span conventions, speaker rules (sentences written for these tests)
+
+def test_learned_cue_finds_verb_outside_the_lexicon(nlp):
+    from newstrace.extract.cue_model import load_model
+
+    assert load_model() is not None and load_model()["weights"]
+    _, stmts = run(nlp, "The harbour board has long opposed the plan to widen the canal.")
+    hits = [s for s in stmts if "opposed" in s.cue]
+    assert hits and "the plan to widen the canal" in hits[0].content
+
+
+def test_adverb_before_the_verb_joins_the_cue(nlp):
+    _, stmts = run(nlp, "Maria Lindqvist repeatedly said that the bridge would reopen in March.")
+    assert only(stmts, "repeatedly said").speaker_text == "Maria Lindqvist"
+
+
+def test_said_in_a_statement_is_one_cue(nlp):
+    _, stmts = run(nlp, "The ferry company said in a statement that no passenger was hurt.")
+    s = only(stmts, "said in a statement")
+    assert s.content.startswith("that no passenger")
+
+
+def test_preposition_of_the_verb_joins_the_cue(nlp):
+    _, stmts = run(nlp, "The mayor called for an inquiry into the ferry accident.")
+    s = only(stmts, "called for")
+    assert s.content == "an inquiry into the ferry accident"
+
+
+def test_trailing_relative_clause_leaves_the_content(nlp):
+    _, stmts = run(nlp, "Peter Okafor said the ferry was inspected in May, which the union disputes.")
+    s = only(stmts, "said")
+    assert s.content == "the ferry was inspected in May"
+
+
+def test_quote_elsewhere_in_sentence_is_not_the_object(nlp):
+    text = "After the “harbour days” festival, the council praised the volunteers for their work."
+    _, stmts = run(nlp, text)
+    hits = [s for s in stmts if "praised" in s.cue]
+    assert hits and "volunteers" in hits[0].content and "harbour days" not in hits[0].content
+
+
+def test_multi_sentence_quote_with_cue_after_is_not_a_continuation(nlp):
+    text = ("Maria Lindqvist spoke first.\n"
+            "“The bridge is closed. It will reopen in March,” Peter Okafor said.")
+    _, stmts = run(nlp, text)
+    s = only(stmts, "said")
+    assert s.speaker_text == "Peter Okafor" and "The bridge is closed" in s.content
+
+
+def test_date_is_never_a_source(nlp):
+    text = "A new port survey was published on Tuesday, which suggested that the docks were sinking."
+    _, stmts = run(nlp, text)
+    assert all(s.speaker_text.lower() != "tuesday" for s in stmts)
+
+
+def test_state_media_keeps_its_description_as_name(nlp):
+    text = "Baltic state media, quoted by news sites in Oslo, said that the ferry had been seized."
+    _, stmts = run(nlp, text)
+    s = [s for s in stmts if s.cue == "said"][0]
+    assert s.speaker_name == "Baltic state media" and s.speaker_label == "MEDIA"
+
+
+def test_first_person_plural_is_never_a_named_speaker(nlp):
+    _, stmts = run(nlp, "We believe that the ferry should never have sailed.")
+    assert all(s.speaker_name is None for s in stmts)

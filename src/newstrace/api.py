@@ -126,7 +126,8 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
                 result = _store_one(db, processed, dedup, resolution, summary)
             except Exception as exc:  # noqa: BLE001 - a store failure is this report's problem
                 fail(IngestProblem(processed.raw.source, "E020", f"could not store the report: {exc!r}"))
-                resolution = Resolution.load(db, settings)  # drop in-memory state of the failed report
+                # drop the in-memory state the failed report left behind
+                dedup, resolution = _load_duplicate_index(db), Resolution.load(db, settings)
                 continue
             record(result)
         resolution.finish(db)

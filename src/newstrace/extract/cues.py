@@ -9,6 +9,7 @@ from typing import Sequence
 
 from ..model import ParsedReport
 from ..resources import load_yaml
+from .cue_model import score_tokens
 from .quotes import QuoteRegion
 
 RELATIVE = {"who", "which", "that", "whom"}
@@ -16,6 +17,10 @@ NO_SOURCE = {"what", "there", "which", "who", "whom", "that", "whoever"}
 TRIVIAL = {"nsubj", "punct", "aux", "advmod", "npadvmod", "neg", "prep", "dative", "dobj", "cc", "mark"}
 OBJECT_TAIL = {"prep", "oprd", "xcomp", "advcl", "acomp", "ccomp"}
 OBJECT_PREPS = {"of", "as", "for", "over"}
+EMPTY_OBJECTS = {"nothing", "anything", "something", "it", "this", "that", "so"}
+DISCOURSE = {"however", "meanwhile", "still", "instead", "nonetheless", "nevertheless"}
+VETO = 0.15  # a lexicon verb the learned model scores below this is not a cue (tuned end-to-end on train)
+CUT = 0.5  # learned-only cue threshold, tuned end-to-end on PolNeAR train (0.375/0.5/0.6 tried)
 
 
 @lru_cache(maxsize=1)
@@ -104,15 +109,22 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
     in_sent = _regions_in(quotes, sent.start, sent.end)
     verbs: list[Found] = []
     others: list[Found] = []
+    prob = score_tokens(parsed, tree.children, sent.token_start, sent.token_end)
+    cut = CUT
     for i in range(sent.token_start, sent.token_end):
         t = toks[i]
         low = t.text.lower()
+        p = prob.get(i, 0.0)
         if low == "according" and i + 1 < sent.token_end and toks[i + 1].text.lower() == "to":
             f = _according(parsed, tree, i, sent.token_start, sent.token_end)
             if f:
                 others.append(f)
-        elif t.lemma.lower() in lex["verbs"] and (t.pos in ("VERB", "AUX") or t.tag.startswith("VB")):
+        elif (t.pos in ("VERB", "AUX") or t.tag.startswith("VB")) and (
+                (t.lemma.lower() in lex["verbs"] and (not prob or p >= VETO or tree.child(parsed, i, ("ccomp",))))
+                or p >= cut):
             f = _verb(parsed, tree, quotes, in_sent, covered, i, lex)
+            if f is None and p >= cut and t.lemma.lower() not in lex["object"] | {"cite"}:
+                f = _learned(parsed, tree, i, lex)
             if f:
                 verbs.append(f)
         elif t.pos == "NOUN" and t.lemma.lower() in lex["nominal"]:
@@ -126,6 +138,7 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
             or any(a <= toks[f.cue[0]].start < b for g in verbs if g.source for a, b in g.content))]
     for f in verbs:
         _split_citing(parsed, tree, f)
+        _absorb_prep(parsed, f)
     kept = []
     for f in verbs:
         head = toks[f.cue[-1]].head
@@ -161,10 +174,18 @@ def continuation(parsed: ParsedReport, quotes: Sequence[QuoteRegion], s: int, co
         return []
     for k in _regions_in(quotes, sent.start, sent.end):
         q = quotes[k]
-        if k not in covered and q.start <= sent.start + 1:
+        if k not in covered and q.start <= sent.start + 1 and not _cue_follows(parsed, q.end):
             covered.add(k)
             return [Found([], "say", None, [(q.start, q.end)], "continuation")]
     return []
+
+
+def _cue_follows(parsed: ParsedReport, end: int) -> bool:
+    """Words after a quote in its own sentence (`"A. B," she said`): the quote has its own cue."""
+    for s in parsed.sentences:
+        if s.start <= end - 1 < s.end:
+            return bool(re.search(r"\w", parsed.text[end:s.end]))
+    return False
 
 
 def _regions_in(quotes: Sequence[QuoteRegion], start: int, end: int) -> list[int]:
@@ -187,12 +208,27 @@ def _cue_tokens(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> list[int
             and not toks[k].is_punct and toks[k].text.lower() not in ("however", "then", "now", "so"):
         cue.append(k)
         k -= 1
-    while cue[-1] != i and toks[cue[-1]].dep == "advmod" and toks[cue[-1]].text.lower() != "also":
-        cue.pop()  # a leading adverb belongs to the clause, not the cue
     for c in tree.children[i]:
         if toks[c].dep == "prt" and c == i + 1 and toks[c].text.lower() in lex["particles"]:
             cue.append(c)
+        elif toks[c].dep == "prep" and c == i + 1 and toks[c].text.lower() == "in":
+            obj = tree.child(parsed, c, ("pobj",))
+            if obj is not None and toks[obj].lemma.lower() == "statement" and obj <= c + 2:
+                cue.extend(range(c, obj + 1))  # "said in a statement" is the cue (PolNeAR convention)
     return sorted(cue)
+
+
+def _absorb_prep(parsed: ParsedReport, f: Found) -> None:
+    """Content opening with the verb's own preposition ("called for X"): the preposition joins the cue."""
+    toks = parsed.tokens
+    if not f.cue or not f.content:
+        return
+    k = max(f.cue) + 1
+    a, b = f.content[0]
+    if k < len(toks) and toks[k].start == a and toks[k].dep == "prep" and toks[k].head in f.cue \
+            and k + 1 < len(toks) and toks[k + 1].end <= b:
+        f.cue.append(k)
+        f.content[0] = (toks[k + 1].start, b)
 
 
 def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | None | str:
@@ -205,6 +241,8 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
             low = toks[subj].text.lower()
             if low in RELATIVE and toks[k].dep == "relcl":
                 head = toks[k].head
+                if toks[head].ent_type in ("DATE", "TIME"):
+                    return None  # "emerged on Wednesday, which suggested": a date never speaks
                 rng = trim(parsed, tree.left[head], tree.left[k] - 1)
                 return (head, rng[0], rng[1]) if rng else None
             if low in NO_SOURCE or toks[tree.left[subj]].text.lower() in NO_SOURCE \
@@ -264,6 +302,12 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
     src_pos = (toks[src[1]].start, toks[src[2]].end) if isinstance(src, tuple) else (t.start, t.start)
     free = [k for k in in_sent if k not in covered and not (quotes[k].start <= t.start < quotes[k].end)
             and not (quotes[k].start <= src_pos[0] < quotes[k].end)]
+    vp = _vp_content(parsed, tree, i)
+    if free and vp is not None and not content:
+        lo, hi = min(t.start, src_pos[0]), max(t.end, src_pos[1])
+        inner = (toks[vp[0]].start, toks[vp[1]].end)
+        free = [k for k in free if inner[0] <= quotes[k].start < inner[1] or re.fullmatch(r"[\s,:;\u2014\u2013-]*", parsed.text[quotes[k].end:lo] if
+                                                quotes[k].end <= lo else parsed.text[hi:quotes[k].start])]
     tail = _object_content(parsed, tree, i) if lemma in lex["object"] or (free and not content) else []
     if free and not content and tail and tail[0][0] < quotes[free[0]].start <= tail[-1][1]:
         content, qtype = tail, "mixed"  # called X "a disgrace": the quote is inside the object
@@ -293,6 +337,8 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
         content = _that_fallback(parsed, i, sent.token_end)
     if not content:
         return None
+    if qtype == "indirect" and len(content) == 1:
+        content = _tidy(parsed, tree, content)
     if src == "it":
         return Found(_cue_tokens(parsed, tree, i, lex), lemma, None, content, "passive")
     return Found(_cue_tokens(parsed, tree, i, lex), lemma, src, content, qtype)
@@ -392,3 +438,66 @@ def _nominal(parsed: ParsedReport, tree: Tree, i: int) -> Found | None:
         return None
     content = _chars(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
     return Found([i], toks[i].lemma.lower(), src, content, "nominal") if content else None
+
+
+def _learned(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> Found | None:
+    """A cue found by the learned model only: its clause, or its complements after the verb, as content."""
+    toks = parsed.tokens
+    cue = _cue_tokens(parsed, tree, i, lex)
+    content = _vp_content(parsed, tree, i)
+    if content is None or (content[0] == content[1] and toks[content[0]].lemma.lower() in EMPTY_OBJECTS):
+        return None
+    first = content[0]
+    if toks[first - 1].dep == "prep" and toks[first - 1].head == i and first - 1 > i:
+        cue = sorted(set(cue) | set(range(i + 1, first)))  # "pointed to X": the preposition joins the cue
+    src = _source(parsed, tree, i)
+    source = src if isinstance(src, tuple) else None
+    return Found(cue, toks[i].lemma.lower(), source, _tidy(parsed, tree, _chars(parsed, content)),
+                 "indirect" if source else "passive")
+
+
+def _tidy(parsed: ParsedReport, tree: Tree, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop a leading "However," and a trailing comma-led relative, participle or apposition."""
+    toks = parsed.tokens
+    starts = [t.start for t in toks]
+    a = bisect.bisect_left(starts, content[0][0])
+    b = bisect.bisect_right(starts, content[0][1] - 1) - 1
+    if a + 1 < b and toks[a].text.lower() in DISCOURSE and toks[a + 1].text == ",":
+        a += 2
+    for k in range(b - 1, a, -1):
+        if toks[k].text != ",":
+            continue
+        h = k + 1
+        while toks[h].head != h and k < toks[h].head <= b:
+            h = toks[h].head
+        if toks[h].dep in ("relcl", "acl", "appos", "advcl") and tree.left[h] == k + 1 and tree.right[h] >= b - 1:
+            b = k - 1
+        break
+    rng = trim(parsed, a, b)
+    return _chars(parsed, rng) if rng else content
+
+
+def _vp_content(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int] | None:
+    """Clause or complements right of verb `i` up to a comma-led adverbial clause or conjunct."""
+    toks = parsed.tokens
+    clause = tree.child(parsed, i, ("ccomp",))
+    if clause is not None and clause > i:
+        return trim(parsed, tree.left[clause], tree.right[clause])
+    lo = hi = None
+    for c in sorted(tree.children[i]):
+        if c <= i or toks[c].dep in ("punct", "cc", "prt", "neg", "aux", "advmod"):
+            continue
+        if toks[c].dep in ("conj", "parataxis") or (toks[c].dep in ("advcl", "npadvmod") and toks[c - 1].is_punct) \
+                or (toks[tree.left[c] - 1].text in (",", ";", "--") and toks[c].dep not in ("dobj", "ccomp", "xcomp")):
+            break
+        if toks[c].dep == "prep" and lo is None:
+            p = tree.child(parsed, c, ("pobj", "pcomp"))
+            if p is None:
+                continue
+            lo = tree.left[p]
+        elif lo is None:
+            lo = tree.left[c]
+        hi = tree.right[c]
+    if lo is None or hi is None:
+        return None
+    return trim(parsed, lo, hi)

@@ -11,6 +11,9 @@ from ..resources import load_yaml
 
 ORGLIKE = ("ORG", "GPE", "MEDIA", "NORP", "FAC")
 FORWARD_WINDOW = 1  # sentences after an indefinite description where its name may follow
+MEDIA_WINDOW = 8  # sentences after "a Japanese newspaper" where the paper's name may follow
+MEDIA_WORDS = frozenset({"media", "newspaper", "paper", "daily", "outlet", "broadcaster", "tabloid"})
+FIRST_PLURAL = frozenset({"we", "us"})
 
 
 @lru_cache(maxsize=1)
@@ -152,12 +155,19 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
     appos = [c for c in range(first, last + 1) if toks[c].dep == "appos" and toks[c].head == head]
     apposed = [k for k in inside if any(index.mentions[k].start <= toks[c].start < index.mentions[k].end
                                         for c in appos)]
+    modifiers = [(toks[c].start, toks[_right(toks, c, last)].end) for c in range(head + 1, last + 1)
+                 if toks[c].head == head and toks[c].dep in ("acl", "relcl", "prep")]
     apposed += [k for k in inside if index.mentions[k].start > toks[head].end and k not in apposed
-                and index.mentions[k].label in ("PERSON", "ORG", "MEDIA", "GPE")]
+                and index.mentions[k].label in ("PERSON", "ORG", "MEDIA", "GPE")
+                and not any(a <= index.mentions[k].start < b for a, b in modifiers)]  # "media, monitored in Seoul"
     apposed += [k for k in inside if index.mentions[k].end < toks[head].start and k not in apposed
                 and parsed.text[index.mentions[k].end:index.mentions[k].end + 2] in ("'s", "\u2019s")
                 and index.mentions[k].label in ("ORG", "MEDIA", "GPE", "PERSON")]  # "the paper's story"
     word = toks[head].text.lower()
+    if word in FIRST_PLURAL:
+        return Resolved()  # the outlet's own voice ("we", "us") is never a named speaker
+    if (word in MEDIA_WORDS or toks[head].lemma.lower() in MEDIA_WORDS) and toks[head].ent_type not in ("ORG", "MEDIA") and not apposed:
+        return _media(index, head, first)
     if apposed and word not in nouns["person"] | nouns["thing"]:
         return index.resolved_of(apposed[0])  # "the Japanese newspaper, the Tokyo Shimbun," / "X, spokesman"
     if toks[head].text[:1].isupper() and word not in nouns["person"] | nouns["thing"] | nouns["plural"] \
@@ -181,3 +191,39 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
     elif not dets & {"a", "an"}:
         return Resolved()
     return index.following(last, labels) or Resolved()
+
+
+def _right(toks, c: int, last: int) -> int:
+    """Last token in [c, last] whose chain of heads reaches `c`."""
+    end = c
+    for k in range(c + 1, last + 1):
+        h, steps = k, 0
+        while toks[h].head != h and h != c and steps < 40:
+            h = toks[h].head
+            steps += 1
+        if h == c:
+            end = k
+    return end
+
+
+def _media(index: SpeakerIndex, head: int, first: int) -> Resolved:
+    """ "a Japanese newspaper", "state media": a MEDIA mention named nearby, else the description itself."""
+    toks = index.parsed.tokens
+    dets = {toks[k].text.lower() for k in range(first, head)}
+    definite = bool(dets & _nouns()["definite"])
+    if definite:
+        found = index.recent(head, ("MEDIA",))
+        if found is not None:
+            return found
+    lo = bisect.bisect_left(index.starts, toks[head].end)
+    limit = toks[head].sent + MEDIA_WINDOW
+    for j in range(lo, len(index.order)):
+        m = index.mentions[index.order[j]]
+        if m.sentence > limit:
+            break
+        if m.label == "MEDIA":
+            return index.resolved_of(index.order[j])
+    if toks[head].text.lower() == "media":
+        words = [toks[k].text for k in range(first, head + 1) if toks[k].text.lower() not in dets]
+        return Resolved(" ".join(words), "MEDIA", None)
+    return Resolved()

@@ -107,6 +107,28 @@ class ClaimClusterer:
             self._index.add([it.id], vec[None, :])
         return out
 
+    def restore(self, items: Sequence[ClaimItem], vecs: np.ndarray, claim_ids: Sequence[str | None]) -> None:
+        """Rebuild the state from stored statements, their vectors and claim ids (no re-encoding)."""
+        for it, vec, cid in zip(items, vecs, claim_ids):
+            self._items[it.id] = it
+            self._claim_of[it.id] = None
+            self._row[it.id] = len(self._index)
+            self._index.add([it.id], vec[None, :])
+            if cid is None:
+                continue
+            if cid not in self._claims:
+                self._claims[cid] = _Claim(cid)
+                if cid[1:].isdigit():
+                    self._next = max(self._next, int(cid[1:]) + 1)
+            self._join(cid, it, vec)
+
+    def vector_of(self, statement_id: str) -> np.ndarray | None:
+        row = self._row.get(statement_id)
+        return self._index.vector(row) if row is not None else None
+
+    def claims_by_id(self, ids: Iterable[str]) -> list[Claim]:
+        return [self._freeze(self._claims[c]) for c in ids if c in self._claims]
+
     def claim_of(self, statement_id: str) -> str | None:
         return self._claim_of.get(statement_id)
 
@@ -220,7 +242,8 @@ class ClaimClusterer:
         if not pool:
             return ""
         mat = np.stack([self._index.vector(r) for _, r in rows])
-        best = max(pool, key=lambda mr: float((mat @ self._index.vector(mr[1])).sum()))[0]
+        # ties (e.g. two statements) go to the earliest statement
+        best = max(pool, key=lambda mr: round(float((mat @ self._index.vector(mr[1])).sum()), 2))[0]
         return trim(self._items[best].statement.content, limit)
 
 

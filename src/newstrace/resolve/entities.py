@@ -147,6 +147,22 @@ class EntityResolver:
             key = self._parent_of(e)
         return tuple(dict.fromkeys(out))
 
+    def redirects(self) -> dict[str, str]:
+        """Keys of entities merged away, each to the key it was merged into (a copy)."""
+        return dict(self._redirect)
+
+    def entity(self, key: str) -> ResolvedEntity | None:
+        """One live entity (after following redirects), without building the whole list."""
+        key = self.canonical_key(key)
+        e = self._ents.get(key)
+        if e is None:
+            return None
+        return ResolvedEntity(
+            key=key, name=self._display_name(e), type=self._type_of(e),
+            aliases=tuple(sorted(e.names, key=lambda n: (-e.names[n], n))),
+            roles=tuple(r for r, _ in e.roles.most_common()), lat=e.lat, lon=e.lon, country=e.country,
+            merges=tuple(e.merges), parent=self._parent_of(e), mentions=e.mentions, documents=tuple(sorted(e.docs)))
+
     def entities(self) -> list[ResolvedEntity]:
         """Every live entity with its name, type, aliases, roles, place, merges and parent key."""
         parents: dict[str, str | None] = {}

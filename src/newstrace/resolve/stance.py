@@ -32,9 +32,10 @@ FEATURES = ("max_sim", "top3_sim", "lead_sim", "mean_sim", "overlap", "jaccard",
 def _lexicon() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = load_yaml("claim_stance.yaml")
     shared = load_yaml("stance.yaml") or {}
-    deny = sorted(set(words["refute"]) | set(shared.get("deny_content") or ()) | set(shared.get("deny_cues") or ()),
+    as_str = lambda ws: {str(w) for w in ws or () if isinstance(w, str)}  # noqa: E731
+    deny = sorted(as_str(words["refute"]) | as_str(shared.get("deny_content")) | as_str(shared.get("deny_cues")),
                   key=len, reverse=True)
-    hedge = sorted(set(words["hedge"]) | set(shared.get("hedge_content") or ()), key=len, reverse=True)
+    hedge = sorted(as_str(words["hedge"]) | as_str(shared.get("hedge_content")), key=len, reverse=True)
     alt = lambda ws: re.compile(r"\b(" + "|".join(re.escape(w) for w in ws) + r")\w*\b", re.I)  # noqa: E731
     return alt(deny), alt(hedge), re.compile(r"\?")
 

@@ -1,45 +1,185 @@
 """Incremental resolution during ingest: each new report updates the entities and claims it touches.
 
-Interim version: entities keyed by label and name; replaced by the blocking resolver and the
-claim clusterer as they land.
+The resolver and the claim clusterer live in memory for one ingest run, rebuilt from the store
+when the run starts (entity rows; statement vectors and claim ids), so nothing is recomputed
+all-pairs: a new report only looks up its blocking keys and nearest neighbours.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Sequence
+
+import numpy as np
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from ..model import Merge, ProcessedReport, Statement
 from ..settings import Settings
-from ..store.schema import DocumentRow, EntityRow, MentionRow, StatementRow
+from ..store.repository import doc_id, load_ledger
+from ..store.schema import ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, StatementRow, TimeRow
+from .claims import STANCE_TO_CLAIM, ClaimClusterer, ClaimItem
+from .entities import EntityResolver, ResolvedEntity
+from .status import analyse_claims
 
 
 class Resolution:
-    def __init__(self, settings: Settings) -> None:
+    """The cross-report state of one ingest run, and how it is written back to the store."""
+
+    def __init__(self, resolver: EntityResolver, settings: Settings, db=None) -> None:
+        self.resolver = resolver
         self.settings = settings
+        self._db = db
+        self._clusterer: ClaimClusterer | None = None
+        self.touched_claims: set[str] = set()
 
     @classmethod
     def load(cls, db, settings: Settings) -> "Resolution":
-        return cls(settings)
+        with db.session() as s:
+            known = [_resolved(row) for row in s.scalars(select(EntityRow).order_by(EntityRow.id))]
+        return cls(EntityResolver(known), settings, db)
 
-    def add_report(self, session: Session, row: DocumentRow, processed) -> None:
-        mentions = session.scalars(select(MentionRow).where(MentionRow.document_id == row.id)).all()
-        keys = {}
-        for m in mentions:
-            key = f"{m.label}:{m.name.lower()}"
-            m.entity_key = key
-            keys[key] = m
-        for key, m in keys.items():
-            ent = session.scalar(select(EntityRow).where(EntityRow.key == key))
-            if ent is None:
-                session.add(EntityRow(key=key, name=m.name, type=m.label, aliases=[m.text], roles=[],
-                                      lat=m.lat, lon=m.lon, country=m.country, merges=[], state={}))
-        for st in session.scalars(select(StatementRow).where(StatementRow.document_id == row.id)):
-            if st.speaker_name:
-                key = f"{st.speaker_label}:{st.speaker_name.lower()}"
-                if session.scalar(select(EntityRow.id).where(EntityRow.key == key)) is None:
-                    session.add(EntityRow(key=key, name=st.speaker_name, type=st.speaker_label or "UNKNOWN",
-                                          aliases=[st.speaker_name], roles=[], merges=[], state={}))
-                    session.flush()
-                st.speaker_key = key
+    # ------------------------------------------------------------------ claims state
+    def clusterer(self, session: Session) -> ClaimClusterer:
+        """The claim clusterer, restored from stored vectors and claim ids on first use."""
+        if self._clusterer is None:
+            from .embeddings import default_encoder
 
+            clusterer = ClaimClusterer(default_encoder(self.settings.embedding_model))
+            rows = session.execute(
+                select(StatementRow, DocumentRow.published).join(DocumentRow)
+                .where(StatementRow.embedding.is_not(None)).order_by(StatementRow.id)).all()
+            if rows:
+                items = [self._claim_item(session, st, published, restore=True) for st, published in rows]
+                vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st, _ in rows])
+                clusterer.restore(items, vecs, [st.claim_key for st, _ in rows])
+            self._clusterer = clusterer
+        return self._clusterer
+
+    # ------------------------------------------------------------------ one report
+    def add_report(self, session: Session, row: DocumentRow, processed: ProcessedReport) -> None:
+        did = doc_id(row.id)
+        ex = processed.extraction
+        redirects_before = dict(self.resolver.redirects())
+        keys = self.resolver.add_report(did, ex.mentions, [s.speaker_name for s in ex.statements])
+        mention_rows = session.scalars(select(MentionRow).where(MentionRow.document_id == row.id)
+                                       .order_by(MentionRow.id)).all()
+        for m_row, key in zip(mention_rows, keys):
+            m_row.entity_key = key
+        st_rows = session.scalars(select(StatementRow).where(StatementRow.document_id == row.id)
+                                  .order_by(StatementRow.id)).all()
+        for st_row, st in zip(st_rows, ex.statements):
+            st_row.speaker_key = self._speaker_key(st, keys)
+        touched = set(keys) | {r.speaker_key for r in st_rows if r.speaker_key}
+        self._apply_redirects(session, redirects_before, touched)
+        for key in list(touched):
+            touched.update(self.resolver.chain_of(key))
+        for key in touched:
+            self._upsert_entity(session, key)
+        session.flush()
+        self._cluster(session, row, st_rows)
+
+    def _speaker_key(self, st: Statement, keys: Sequence[str]) -> str | None:
+        if st.speaker_mention is not None and 0 <= st.speaker_mention < len(keys):
+            return keys[st.speaker_mention]
+        if st.speaker_name:
+            return self.resolver.lookup(st.speaker_name)
+        return None
+
+    def _apply_redirects(self, session: Session, before: dict[str, str], touched: set[str]) -> None:
+        """Entities merged away by this report: repoint stored rows at the survivor, drop the old row."""
+        for old in set(self.resolver.redirects()) - set(before):
+            new = self.resolver.canonical_key(old)
+            session.execute(update(MentionRow).where(MentionRow.entity_key == old).values(entity_key=new))
+            session.execute(update(StatementRow).where(StatementRow.speaker_key == old).values(speaker_key=new))
+            session.execute(update(EntityRow).where(EntityRow.parent == old).values(parent=new))
+            session.execute(delete(EntityRow).where(EntityRow.key == old))
+            touched.discard(old)
+            touched.add(new)
+
+    def _upsert_entity(self, session: Session, key: str) -> None:
+        e = self.resolver.entity(key)
+        if e is None:
+            return
+        row = session.scalar(select(EntityRow).where(EntityRow.key == key))
+        if row is None:
+            row = EntityRow(key=key)
+            session.add(row)
+        row.name, row.type, row.aliases, row.roles = e.name, e.type, list(e.aliases), list(e.roles)
+        row.lat, row.lon, row.country, row.parent = e.lat, e.lon, e.country, e.parent
+        row.merges = [m.__dict__ for m in e.merges]
+        row.state = {"mentions": e.mentions, "documents": list(e.documents)}
+
+    # ------------------------------------------------------------------ claims
+    def _claim_item(self, session: Session, st_row: StatementRow, published: str | None,
+                    restore: bool = False) -> ClaimItem:
+        st = _statement(st_row)
+        ents = tuple(dict.fromkeys(
+            k for k in session.scalars(select(MentionRow.entity_key).where(
+                MentionRow.document_id == st_row.document_id, MentionRow.start >= st_row.start,
+                MentionRow.end <= st_row.end)) if k))
+        times = tuple(session.scalars(select(TimeRow.value).where(TimeRow.statement_id == st_row.id)))
+        qty = tuple(tuple(v) for v in session.scalars(select(QuantityRow.values).where(QuantityRow.statement_id == st_row.id)))
+        speaker = st_row.speaker_key
+        chains: list[str] = []
+        for k in ents:
+            chains.extend(self.resolver.chain_of(k))
+        return ClaimItem(id=f"s{st_row.id}", document=doc_id(st_row.document_id), statement=st,
+                         published=published, speaker=speaker, entities=ents, times=times, quantities=qty,
+                         speaker_chain=self.resolver.chain_of(speaker) if speaker else (),
+                         entity_chains=tuple(dict.fromkeys(chains)))
+
+    def _cluster(self, session: Session, row: DocumentRow, st_rows: Sequence[StatementRow]) -> None:
+        if not st_rows:
+            return
+        clusterer = self.clusterer(session)
+        items = [self._claim_item(session, r, row.published) for r in st_rows]
+        assigned = clusterer.add_report(items)
+        for r in st_rows:
+            cid = assigned.get(f"s{r.id}")
+            r.claim_key = cid
+            r.claim_stance = STANCE_TO_CLAIM.get(r.stance) if cid else None
+            vec = clusterer.vector_of(f"s{r.id}")
+            r.embedding = vec.astype(np.float32).tobytes() if vec is not None else None
+            if cid:
+                self.touched_claims.add(cid)
+        for claim in clusterer.claims_by_id(self.touched_claims):
+            c_row = session.scalar(select(ClaimRow).where(ClaimRow.key == claim.id))
+            if c_row is None:
+                c_row = ClaimRow(key=claim.id, reasons=[], origins=[], evidence=[], deniers=[])
+                session.add(c_row)
+            c_row.summary = claim.summary
+            c_row.first_reported = claim.first_reported
+            c_row.event_date = claim.event_date
+
+    # ------------------------------------------------------------------ after the batch
     def finish(self, db) -> None:
-        pass
+        """Claim status, origins, evidence and denials for the claims this run touched."""
+        if not self.touched_claims:
+            return
+        with db.session() as s:
+            ledger = analyse_claims(load_ledger(s))
+            by_key = {f"c{row.id}": row for row in s.scalars(select(ClaimRow))}
+            for claim in ledger.claims:
+                row = by_key.get(claim.id)
+                if row is None:
+                    continue
+                row.status, row.reasons, row.origins = claim.status, list(claim.reasons), list(claim.origins)
+                row.outlets, row.reports = claim.outlets, claim.reports
+                row.evidence, row.deniers = list(claim.evidence), list(claim.deniers)
+                row.first_reported = claim.first_reported or row.first_reported
+                row.event_date = claim.event_date or row.event_date
+        self.touched_claims.clear()
+
+
+def _resolved(row: EntityRow) -> ResolvedEntity:
+    state = row.state or {}
+    return ResolvedEntity(key=row.key, name=row.name, type=row.type, aliases=tuple(row.aliases or ()),
+                          roles=tuple(row.roles or ()), lat=row.lat, lon=row.lon, country=row.country,
+                          merges=tuple(Merge(**m) for m in row.merges or ()), parent=row.parent,
+                          mentions=int(state.get("mentions", 0)), documents=tuple(state.get("documents", ())))
+
+
+def _statement(r: StatementRow) -> Statement:
+    return Statement(sentence=r.sentence_index, sentence_text=r.sentence_text, start=r.start, end=r.end,
+                     speaker_text=r.speaker_text, speaker_name=r.speaker_name, speaker_label=r.speaker_label,
+                     speaker_mention=None, cue=r.cue, content=r.content, quote_type=r.quote_type,
+                     stance=r.stance, hedges=tuple(r.hedges or ()), cited_source=r.cited_source, date=r.date)
