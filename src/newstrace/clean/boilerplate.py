@@ -167,7 +167,7 @@ def _apply_lexicon(lines: list[Line], out: _Decisions) -> None:
 
 
 def _apply_captions(lines: list[Line], out: _Decisions) -> None:
-    """A line repeated by the next one (maybe with a credit appended): a caption, both go."""
+    """A line repeated by the next one (maybe with a credit appended): the repeat goes."""
     for prev, cur in zip(lines, lines[1:]):
         bare = strip_credit(cur.text)
         credited = bare != cur.text
@@ -177,8 +177,7 @@ def _apply_captions(lines: list[Line], out: _Decisions) -> None:
         if sim < CAPTION_SIMILARITY:
             continue
         reason = f"repeats the previous line (similarity {sim:.2f}{', credit appended' if credited else ''})"
-        if credited:
-            out.put(prev.index, "caption_repeat", "caption: " + reason, force=True)
+        if credited:  # the credited copy goes; the caption itself stays (its places and facts count)
             out.put(cur.index, "caption_repeat", "caption: " + reason, force=True)
         elif prev.body and prev.words >= 8 and prev.ends_sentence:
             out.put(cur.index, "caption_repeat", "duplicate body line: " + reason)
