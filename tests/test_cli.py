@@ -13,7 +13,7 @@ from newstrace.cli import app
 from newstrace.store.db import Database
 from newstrace.store.schema import DocumentRow, ProblemRow, StatementRow
 
-from .conftest import SHARED
+from conftest import SHARED
 
 runner = CliRunner()
 
