@@ -1,6 +1,6 @@
 """Scale of cross-report resolution: time and memory of entity resolution and claim clustering at 1k-100k statements.
 
-usage: python benchmarks/scale.py [--reports 300] [--sizes 1000,10000,100000] [--cache PATH]
+usage: python benchmarks/scale.py [--reports 300] [--sizes 1000,10000,100000] [--cache PATH] [--recall]
 
 1. Extract once: PolNeAR train texts go through the real per-report stage
    (`newstrace.process.process_chunk`); every distinct claim text is encoded once with the
@@ -229,6 +229,41 @@ def run_size(bases: list[Base], vectors: dict[str, np.ndarray], n: int) -> dict:
             "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def measure_recall(vectors: dict[str, np.ndarray], n: int, k: int = 12, queries: int = 300) -> dict:
+    """Recall@k of VectorIndex.search vs exact search, at n rows (real MiniLM vectors plus noisy copies)."""
+    from newstrace.resolve.embeddings import VectorIndex
+
+    real = np.stack(list(vectors.values()))
+    rng = np.random.default_rng(2)
+    idx = VectorIndex()
+    t = time.perf_counter()
+    for start in range(0, n, 1000):
+        rows = real[rng.integers(0, len(real), min(1000, n - start))]
+        rows = rows + rng.normal(0.0, 0.03, rows.shape).astype(np.float32) if start >= len(real) else rows
+        rows = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+        idx.add([str(start + i) for i in range(len(rows))], rows)
+    build = time.perf_counter() - t
+    qs = real[rng.choice(len(real), queries, replace=False)]
+    qs = qs + rng.normal(0.0, 0.03, qs.shape).astype(np.float32)
+    qs /= np.linalg.norm(qs, axis=1, keepdims=True)
+    hit = tot = hit_close = tot_close = 0
+    t_ivf = t_exact = 0.0
+    for q in qs:
+        t0 = time.perf_counter()
+        got = {i for i, _ in idx.search(q, k, 0.3)}
+        t1 = time.perf_counter()
+        exact = idx.search_exact(q, k, 0.3)
+        t_exact += time.perf_counter() - t1
+        t_ivf += t1 - t0
+        hit += len(got & {i for i, _ in exact})
+        tot += len(exact)
+        close = {i for i, sc in exact if sc >= 0.7}  # the neighbours that can join a claim
+        hit_close += len(got & close)
+        tot_close += len(close)
+    return {"n": n, "recall": hit / max(1, tot), "recall_close": hit_close / max(1, tot_close),
+            "ms_ivf": 1000 * t_ivf / queries, "ms_exact": 1000 * t_exact / queries, "build_s": build}
+
+
 def _upto(reports: list[Base], n: int) -> list[Base]:
     out, total = [], 0
     for r in reports:
@@ -245,6 +280,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,100000", help="statement counts to resolve")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--extract-only", action="store_true")
+    ap.add_argument("--recall", action="store_true", help="also measure VectorIndex recall vs exact search")
     args = ap.parse_args()
     bases, vectors = extract_corpus(args.reports, args.cache)
     n_st = sum(len(b.extraction.statements) for b in bases)
@@ -254,6 +290,12 @@ def main() -> None:
     print("vectors are cached (copies: original + noise), so times are resolution only, not encoding")
     print(f"{'N':>8} {'reports':>7} {'seconds':>8} {'entity s':>8} {'peak MiB':>8} {'RSS MiB':>8} "
           f"{'exponent':>8} {'+1 report s':>11} {'entities':>8} {'claims':>7}")
+    if args.recall:
+        print(f"VectorIndex recall vs exact (k=12, cosine >= 0.3; 'close' = exact neighbours with cosine >= 0.7)")
+        for n in (5000, 20000, 100000):
+            r = measure_recall(vectors, n)
+            print(f"  {r['n']:>7} rows: recall@12 {r['recall']:.3f}  close {r['recall_close']:.3f}  "
+                  f"search {r['ms_ivf']:.2f} ms (exact {r['ms_exact']:.2f} ms)  build {r['build_s']:.1f} s", flush=True)
     prev = None
     for n in (int(x) for x in args.sizes.split(",")):
         r = run_size(bases, vectors, n)

@@ -100,3 +100,79 @@ def test_trim_cuts_at_a_word():
     text = "word " * 100
     out = trim(text, 50)
     assert len(out) <= 51 and out.endswith("\u2026") and "  " not in out
+
+
+# ---------------------------------------------------------------- frames and round-2 behaviour
+from newstrace.resolve.claim_frames import frames_conflict, read_frame  # noqa: E402
+
+FRAMES = [
+    ("Borduria shipped mortar shells to the rebel militia by rail", "transfer", "rebel", {"shells"}, {"rail"}, False),
+    ("the Carpanian navy bought rockets from Borduria", "transfer", "carpa", {"rockets"}, set(), False),
+    ("Borduria is secretly supplying Syldavia's army with artillery rounds", "transfer", "sylda", {"shells"}, set(), False),
+    ("further deliveries of missiles are due in the coming weeks", "transfer", None, {"rockets"}, set(), True),
+    ("the militia is running short of ammunition", "shortage", None, {"shells"}, set(), False),
+]
+
+
+@pytest.mark.parametrize("text,kind,recipient,objects,modes,future", FRAMES)
+def test_read_frame(text, kind, recipient, objects, modes, future):
+    f = read_frame(text)
+    assert kind in f.kinds
+    assert f.recipient == recipient
+    assert set(f.objects) == objects and set(f.modes) == modes and f.future is future
+
+
+def test_frames_conflict_on_recipient_and_tense():
+    a = read_frame("Borduria sent rockets to the Rebel Militia")
+    assert frames_conflict(a, read_frame("Borduria sent rockets to Syldavia")) == "recipient"
+    assert frames_conflict(a, read_frame("more shipments of rockets will follow, planning to send them")) == "tense"
+    assert frames_conflict(a, read_frame("the militia is running short of shells")) == "kind"
+    assert frames_conflict(a, read_frame("the rebels received rockets from Borduria")) is None
+
+
+SPOKES = ["e5", "e2"]  # the Ruritanian ministry spokesman's chain
+ALLEGATION = [
+    "Borduria has delivered a first batch of rockets and missiles to the Rebel Militia",
+    "the Rebel Militia received rockets and missiles from Borduria in its first delivery",
+    "Borduria handed the Rebel Militia an initial consignment of rockets and missiles",
+    "an initial shipment of Bordurian rockets and missiles was delivered to the Rebel Militia",
+    "Borduria supplied the Rebel Militia with a first load of rockets and missiles",
+]
+
+
+def relay(n: int, published: str = "2024-04-0{}") -> list[list[ClaimItem]]:
+    return [[item(f"r{i}", f"R{i}", published.format(i + 2), st(text), ["e1", "e3"], "e6", ["e6", "e5", "e2"],
+                  ["e1", "e3"])] for i, text in enumerate(ALLEGATION[:n])]
+
+
+def test_five_outlets_relaying_one_allegation_join_one_claim(encoder):
+    cc = run(relay(5), encoder)
+    assert len({cc.claim_of(f"r{i}") for i in range(5)} - {None}) == 1
+
+
+def test_same_words_other_recipient_or_future_stays_apart(encoder):
+    other = [[item("x1", "X", "2024-04-08", st("Borduria has delivered a first batch of rockets and missiles to Syldavia"),
+                   ["e1", "e4"], "e6", ["e6", "e5", "e2"], ["e1", "e4"]),
+              item("x2", "X", "2024-04-08", st("further deliveries of rockets and missiles to the Rebel Militia are planned"),
+                   ["e1", "e3"], "e6", ["e6", "e5", "e2"], ["e1", "e3"])]]
+    cc = run(relay(3) + other, encoder)
+    main = cc.claim_of("r0")
+    assert cc.claim_of("x1") not in {None, main}
+    assert cc.claim_of("x2") not in {None, main, cc.claim_of("x1")}
+
+
+def test_denial_arriving_first_is_adopted_by_the_claim_it_denies(encoder):
+    denial = [[item("n1", "N", "2024-04-01", st("that it was supplying the Rebel Militia with rockets", stance="deny",
+                                                sentence="Borduria denied that it was supplying the Rebel Militia with rockets."),
+                    ["e1", "e3"], "e1", ["e1"], ["e1", "e3"])]]
+    cc = run(denial + relay(3), encoder)
+    assert cc.claim_of("n1") is not None
+    assert cc.claim_of("n1") == cc.claim_of("r0") == cc.claim_of("r2")
+    claim = next(c for c in cc.claims() if c.id == cc.claim_of("r0"))
+    assert dict(zip(claim.statements, claim.stances))["n1"] == "deny"
+
+
+def test_report_a_year_later_is_another_event(encoder):
+    late = [[item("y1", "Y", "2025-06-01", st(ALLEGATION[0]), ["e1", "e3"], "e6", ["e6", "e5", "e2"], ["e1", "e3"])]]
+    cc = run(relay(2) + late, encoder)
+    assert cc.claim_of("y1") != cc.claim_of("r0")

@@ -165,3 +165,63 @@ def test_name_helpers():
     assert acronym_of("Royal United Services Institute") == "rusi"
     assert roles_match("National Security Council spokesman", "spokesman for the National Security Council")
     assert not roles_match("senior analyst", "spokesman")
+
+
+# --------------------------------------------------------------------------- facilities stay apart from places
+TOWN = dict(lat=45.86, lon=40.12)
+
+
+@pytest.mark.parametrize("facility,place", [
+    ("depot near Millbrook", "Millbrook"),
+    ("secretive port facility in Dunmore", "Dunmore"),
+    ("port of Kestrel", "Kestrel"),
+])
+def test_facility_keeps_its_own_entity_with_the_place_as_parent(facility, place):
+    """Regression: a facility phrase used to merge into its place by identical coordinates and rename it."""
+    r = EntityResolver()
+    r.add_report("d0", [m(place, "GPE", 0, 0, **TOWN), m(place, "GPE", 2, 90, **TOWN)])
+    r.add_report("d1", [m(facility, "FACILITY", 1, 10, **TOWN), m(place, "GPE", 1, 10 + facility.index(place), **TOWN)])
+    r.add_report("d2", [m(facility, "FACILITY", 0, 0, **TOWN)])
+    fac, town = entity_with(r, facility), entity_with(r, place)
+    assert fac.key != town.key
+    assert fac.type == "FACILITY" and (fac.lat, fac.lon) == (town.lat, town.lon)
+    assert fac.parent == town.key
+    assert town.name == place and town.aliases == (place,)
+    assert not any(x.rule == "place_alias" for x in town.merges)
+
+
+def test_facility_parent_found_by_coordinates_when_the_phrase_names_no_known_place():
+    r = EntityResolver()
+    r.add_report("d0", [m("Millbrook", "GPE", 0, **TOWN)])
+    r.add_report("d1", [m("oil depot", "FACILITY", 0, **TOWN)])
+    assert entity_with(r, "oil depot").parent == entity_with(r, "Millbrook").key
+
+
+def test_two_facilities_at_one_place_merge_only_when_of_one_kind():
+    r = EntityResolver()
+    r.add_report("d0", [m("port of Kestrel", "FACILITY", 0, **TOWN)])
+    r.add_report("d1", [m("Kestrel port", "FACILITY", 0, **TOWN)])
+    r.add_report("d2", [m("fuel depot near Kestrel", "FACILITY", 0, **TOWN)])
+    assert entity_with(r, "port of Kestrel").key == entity_with(r, "Kestrel port").key
+    assert entity_with(r, "fuel depot near Kestrel").key != entity_with(r, "port of Kestrel").key
+
+
+def test_place_display_name_is_its_short_proper_name():
+    """Merged place aliases (same coordinates) keep the plain place name as the display name."""
+    r = EntityResolver()
+    r.add_report("d0", [m("Kestrel Harbour area", "LOC", 0, **TOWN)])
+    r.add_report("d1", [m("Kestrel Harbour area", "LOC", 0, **TOWN)])
+    r.add_report("d2", [m("Kestrel", "GPE", 0, **TOWN)])
+    r.add_report("d3", [m("Kestrel", "GPE", 0, **TOWN)])
+    e = entity_with(r, "Kestrel")
+    assert e.key == entity_with(r, "Kestrel Harbour area").key
+    assert e.name == "Kestrel"
+
+
+def test_restored_resolver_keeps_facility_apart():
+    r = EntityResolver()
+    r.add_report("d0", [m("Millbrook", "GPE", 0, **TOWN), m("depot near Millbrook", "FACILITY", 1, 40, **TOWN)])
+    again = EntityResolver(r.entities())
+    keys = again.add_report("d1", [m("depot near Millbrook", "FACILITY", 0, **TOWN), m("Millbrook", "GPE", 1, 40, **TOWN)])
+    assert keys[0] != keys[1]
+    assert again.entity(keys[0]).parent == keys[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -37,7 +38,7 @@ class IngestProgress:
             style = STATUS_STYLE.get(result.status, "")
             detail = result.message if result.status != "stored" else \
                 f"{result.document}: {result.statements} statements, {result.removed} lines cleaned away"
-            self.progress.console.print(f"[{style}]{result.status:9s}[/{style}] {result.source}  {detail}")
+            self.progress.console.print(f"[{style}]{result.status:9s}[/{style}] {escape(result.source)}  {escape(detail)}")
 
 
 def print_summary(console: Console, summary) -> None:
@@ -62,7 +63,7 @@ def print_summary(console: Console, summary) -> None:
         console.print(rel)
     for r in summary.results:
         if r.status == "failed":
-            console.print(f"[red]failed[/red] {r.source}: [{r.code}] {r.message}")
+            console.print(f"[red]failed[/red] {escape(r.source)}: " + escape(f"[{r.code}] {r.message}"))
 
 
 def print_statements(console: Console, ledger: Ledger, speaker_filter: str | None = None) -> None:
@@ -76,7 +77,7 @@ def print_statements(console: Console, ledger: Ledger, speaker_filter: str | Non
     for who in sorted(groups, key=lambda k: (-len(groups[k]), k)):
         if speaker_filter and speaker_filter.lower() not in who.lower():
             continue
-        console.rule(f"[bold]{who}[/bold] — {len(groups[who])} statement(s)")
+        console.rule(f"[bold]{escape(who)}[/bold] — {len(groups[who])} statement(s)")
         for s in groups[who]:
             content = s.content if len(s.content) < 160 else s.content[:157] + "..."
-            console.print(f"  [{s.stance}] {s.cue!r} ({outlets.get(s.document)}, {s.document}): {content}")
+            console.print(escape(f"  [{s.stance}] {s.cue!r} ({outlets.get(s.document)}, {s.document}): {content}"))

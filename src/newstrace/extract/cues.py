@@ -17,9 +17,11 @@ NO_SOURCE = {"what", "there", "which", "who", "whom", "that", "whoever"}
 TRIVIAL = {"nsubj", "punct", "aux", "advmod", "npadvmod", "neg", "prep", "dative", "dobj", "cc", "mark"}
 OBJECT_TAIL = {"prep", "oprd", "xcomp", "advcl", "acomp", "ccomp"}
 OBJECT_PREPS = {"of", "as", "for", "over"}
+CONTENT_PREPS = {"for", "on", "against", "of", "about"}  # "called for X", "warned against X"
 EMPTY_OBJECTS = {"nothing", "anything", "something", "it", "this", "that", "so"}
 DISCOURSE = {"however", "meanwhile", "still", "instead", "nonetheless", "nevertheless"}
 VETO = 0.15  # a lexicon verb the learned model scores below this is not a cue (tuned end-to-end on train)
+SPEECH_RATIO = 0.7  # learned share of cue uses above which a verb counts as speech
 CUT = 0.5  # learned-only cue threshold, tuned end-to-end on PolNeAR train (0.375/0.5/0.6 tried)
 
 
@@ -41,6 +43,9 @@ def cue_lexicon() -> dict[str, frozenset[str]]:
         "object": frozenset(data.get("object_content") or ()),
         "particles": frozenset(data.get("particles") or ()),
         "nominal": frozenset((data.get("nominal") or {}).keys()),
+        "speech": frozenset(str(k) for k in data.get("speech") or ()) | frozenset(
+            str(k) for k, v in (learned.get("verbs") or {}).items() if float(v) >= SPEECH_RATIO),
+        "not_speech": frozenset(str(k) for k in data.get("not_speech") or ()),
     }
 
 
@@ -119,7 +124,7 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
             f = _according(parsed, tree, i, sent.token_start, sent.token_end)
             if f:
                 others.append(f)
-        elif (t.pos in ("VERB", "AUX") or t.tag.startswith("VB")) and (
+        elif (t.pos in ("VERB", "AUX") or t.tag.startswith("VB")) and t.lemma.lower() not in lex["not_speech"] and (
                 (t.lemma.lower() in lex["verbs"] and (not prob or p >= VETO or tree.child(parsed, i, ("ccomp",))))
                 or p >= cut):
             f = _verb(parsed, tree, quotes, in_sent, covered, i, lex)
@@ -139,6 +144,9 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
     for f in verbs:
         _split_citing(parsed, tree, f)
         _absorb_prep(parsed, f)
+    spans = [(f.source[1], f.source[2]) for f in verbs + others if f.source]
+    spans += [(f.source[2], min(f.cue)) for f in verbs if f.source and f.source[2] < min(f.cue)]
+    verbs = [f for f in verbs if f.lemma == "cite" or not any(a < f.cue[0] < b or a == f.cue[0] for a, b in spans)]
     kept = []
     for f in verbs:
         head = toks[f.cue[-1]].head
@@ -156,14 +164,14 @@ def _split_citing(parsed: ParsedReport, tree: Tree, f: Found) -> None:
     if f.lemma == "cite" or not f.content:
         return
     a, b = f.content[-1]
-    for k in range(f.cue[-1] + 1, len(toks)):
-        if toks[k].start >= b:
-            break
-        if toks[k].start > a and toks[k].lemma.lower() == "cite" and toks[k].dep == "advcl":
+    end = parsed.sentences[toks[f.cue[-1]].sent].token_end
+    for k in range(f.cue[-1] + 1, end):
+        if toks[k].start > a and toks[k].lemma.lower() == "cite" and toks[k].dep == "advcl" \
+                and (toks[k].start < b or _reaches(toks, k, f.cue)):
             f.cited = parsed.text[toks[k + 1].start:toks[tree.right[k]].end] if k + 1 <= tree.right[k] else None
             cut = trim(parsed, 0, k - 1)
             if cut is not None:
-                f.content[-1] = (a, max(a, toks[cut[1]].end))
+                f.content[-1] = (a, max(a, min(b, toks[cut[1]].end)))
             return
 
 
@@ -242,12 +250,14 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
             if low in RELATIVE and toks[k].dep == "relcl":
                 head = toks[k].head
                 if toks[head].ent_type in ("DATE", "TIME"):
-                    return None  # "emerged on Wednesday, which suggested": a date never speaks
+                    return _clause_subject(parsed, tree, head)  # "X emerged on Wednesday, which suggested"
                 rng = trim(parsed, tree.left[head], tree.left[k] - 1)
                 return (head, rng[0], rng[1]) if rng else None
             if low in NO_SOURCE or toks[tree.left[subj]].text.lower() in NO_SOURCE \
                     or toks[subj].ent_type in ("DATE", "TIME"):
                 return None
+            if steps and low == "it" and toks[k].lemma.lower() == "be":
+                return None  # "it is impossible to state ...": nobody speaks
             rng = trim(parsed, tree.left[subj], tree.right[subj])
             if rng is None or rng[0] <= i <= rng[1]:
                 return None
@@ -255,17 +265,41 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
         passive = tree.child(parsed, k, ("nsubjpass",))
         if passive is not None:
             return "it" if toks[passive].text.lower() == "it" else None
-        if toks[k].dep == "xcomp" and toks[k].head != k:
+        if (toks[k].dep == "xcomp" or toks[k].dep == "advcl" and tree.child(parsed, k, ("aux",)) is not None
+                and toks[tree.child(parsed, k, ("aux",))].text.lower() == "to") and toks[k].head != k:
             obj = tree.child(parsed, toks[k].head, ("dobj",))
             if obj is not None and obj < k:  # "leading observers to estimate": the object speaks
                 rng = trim(parsed, tree.left[obj], tree.right[obj])
                 return (obj, rng[0], rng[1]) if rng else None
         if toks[k].dep in ("advcl", "conj", "xcomp") and toks[k].head != k:
+            if toks[k].tag == "VBG" and toks[k].dep == "advcl" and not _speechy(toks[k].lemma.lower()) \
+                    and not _speechy(toks[toks[k].head].lemma.lower()):
+                return None  # "footage emerged showing ...": a participle of a non-speech verb
             k = toks[k].head
             steps += 1
             continue
         return None
     return None
+
+
+def _clause_subject(parsed: ParsedReport, tree: Tree, k: int) -> tuple[int, int, int] | None:
+    """The subject of the clause holding token `k` (climbing prepositions and their objects)."""
+    toks = parsed.tokens
+    steps = 0
+    while toks[k].dep in ("pobj", "prep", "npadvmod") and toks[k].head != k and steps < 4:
+        k = toks[k].head
+        steps += 1
+    subj = tree.child(parsed, k, ("nsubj",))
+    if subj is None or toks[subj].pos == "PRON":
+        return None
+    rng = trim(parsed, tree.left[subj], tree.right[subj])
+    return (subj, rng[0], rng[1]) if rng else None
+
+
+@lru_cache(maxsize=512)
+def _speechy(lemma: str) -> bool:
+    """A verb whose uses are mostly speech (learned ratio), or a hand-listed speech verb."""
+    return lemma in cue_lexicon()["speech"]
 
 
 def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_sent: list[int],
@@ -332,7 +366,7 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
     if not content and tail:
         content = tail
     if not content and lemma in lex["object"]:
-        content = _object_content(parsed, tree, i)
+        content = _object_content(parsed, tree, i) or _prep_content(parsed, tree, i)
     if not content and lemma not in lex["clause_only"]:
         content = _that_fallback(parsed, i, sent.token_end)
     if not content:
@@ -368,21 +402,34 @@ def _next_region(parsed: ParsedReport, quotes: Sequence[QuoteRegion], k: int, af
 def _object_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int, int]]:
     toks = parsed.tokens
     obj = tree.child(parsed, i, ("dobj",))
+    later = [c for c in tree.children[i] if obj is not None and c > obj and toks[c].dep in ("dobj", "dep", "appos")]
     if obj is None or toks[obj].pos == "PRON" and toks[obj].text.lower() in ("it", "this", "that") \
             and not any(toks[c].dep in OBJECT_TAIL for c in tree.children[i] if c > obj):
         return []
     end = tree.right[obj]
     lemma = toks[i].lemma.lower()
+    kids = [c for c in tree.children[i] if c > obj] + [c for d in later for c in tree.children[d] if c > d]
     if lemma not in ("deny", "reject", "dismiss", "refute", "dispute", "confirm", "allege") and not any(
-            c > obj and (toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp")
-                         or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS))
-            for c in tree.children[i]):
+            toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp")
+            or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS) for c in kids):
         return []  # "called her brother": no complement, no attribution
-    for c in tree.children[i]:
-        if c > obj and (toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp")
-                        or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS)):
-            end = max(end, tree.right[c])
+    for c in kids:
+        if toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp") \
+                or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS):
+            end = max(end, tree.right[c])  # "accused Russia – a member – of breaching ...": the later object's prep
     return _chars(parsed, trim(parsed, tree.left[obj], end))
+
+
+def _prep_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int, int]]:
+    """ "called for an inquiry", "warned of delays": the verb's own preposition and its object."""
+    toks = parsed.tokens
+    c = tree.child(parsed, i, ("prep",))
+    if c is None or c != i + 1 or toks[c].text.lower() not in CONTENT_PREPS:
+        return []
+    p = tree.child(parsed, c, ("pobj", "pcomp"))
+    if p is None or toks[p].ent_type in ("DATE", "TIME") or toks[p].lemma.lower() in EMPTY_OBJECTS:
+        return []
+    return _chars(parsed, trim(parsed, c, tree.right[c]))
 
 
 def _that_fallback(parsed: ParsedReport, i: int, sent_end: int) -> list[tuple[int, int]]:
@@ -452,6 +499,8 @@ def _learned(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> Found | Non
         cue = sorted(set(cue) | set(range(i + 1, first)))  # "pointed to X": the preposition joins the cue
     src = _source(parsed, tree, i)
     source = src if isinstance(src, tuple) else None
+    if source is None and toks[i].tag == "VBG" and toks[i].dep in ("advcl", "acl"):
+        return None  # a dangling participle ("emerged online showing ...") reports nothing
     return Found(cue, toks[i].lemma.lower(), source, _tidy(parsed, tree, _chars(parsed, content)),
                  "indirect" if source else "passive")
 
@@ -501,3 +550,14 @@ def _vp_content(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int] | N
     if lo is None or hi is None:
         return None
     return trim(parsed, lo, hi)
+
+
+def _reaches(toks, k: int, targets: Sequence[int]) -> bool:
+    """Whether the chain of heads from token `k` passes through one of `targets`, or its content clause."""
+    seen, steps = k, 0
+    while toks[seen].head != seen and steps < 40:
+        seen = toks[seen].head
+        steps += 1
+        if seen in targets or toks[seen].head in targets and toks[seen].dep == "ccomp":
+            return True
+    return False

@@ -26,6 +26,8 @@ def _nouns() -> dict:
         "thing": frozenset(data["pronouns"]["thing"]),
         "plural": frozenset(data["pronouns"]["plural"]),
         "labels": frozenset(data.get("speaker_labels") or ()),
+        "source_heads": frozenset(data.get("source_heads") or ()),
+        "cited_heads": frozenset(data.get("cited_heads") or ()),
     }
 
 
@@ -143,6 +145,11 @@ class SpeakerIndex:
         return None
 
 
+def is_cited_head(parsed: ParsedReport, head: int) -> bool:
+    """Whether a source headed by `head` ("sources") is cited on behalf of a named speaker."""
+    return parsed.tokens[head].lemma.lower() in _nouns()["cited_heads"]
+
+
 def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Resolved:
     """Resolve the source whose head token is `head` and tokens [first, last] to a speaker."""
     parsed = index.parsed
@@ -162,19 +169,23 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
                 and not any(a <= index.mentions[k].start < b for a, b in modifiers)]  # "media, monitored in Seoul"
     apposed += [k for k in inside if index.mentions[k].end < toks[head].start and k not in apposed
                 and parsed.text[index.mentions[k].end:index.mentions[k].end + 2] in ("'s", "\u2019s")
-                and index.mentions[k].label in ("ORG", "MEDIA", "GPE", "PERSON")]  # "the paper's story"
+                and index.mentions[k].label in ("ORG", "MEDIA", "GPE", "PERSON", "FAC")]  # "the paper's story"
     word = toks[head].text.lower()
     if word in FIRST_PLURAL:
         return Resolved()  # the outlet's own voice ("we", "us") is never a named speaker
     if (word in MEDIA_WORDS or toks[head].lemma.lower() in MEDIA_WORDS) and toks[head].ent_type not in ("ORG", "MEDIA") and not apposed:
         return _media(index, head, first)
     if apposed and word not in nouns["person"] | nouns["thing"]:
-        return index.resolved_of(apposed[0])  # "the Japanese newspaper, the Tokyo Shimbun," / "X, spokesman"
+        return _spelling_variant(index, apposed[0]) or index.resolved_of(apposed[0])  # "the Japanese newspaper, the Tokyo Shimbun," / "X, spokesman"
     if toks[head].text[:1].isupper() and word not in nouns["person"] | nouns["thing"] | nouns["plural"] \
             and word not in nouns["desc"] and not toks[head].ent_type.startswith(("DATE", "TIME")):
         found = index.by_surname(head)
         if found is not None or toks[head].pos == "PROPN":
             return found or Resolved(parsed.text[toks[first].start:toks[last].end], None, None)
+    if toks[head].lemma.lower() in nouns["source_heads"]:
+        named = _named_modifier(index, head, first)
+        if named is not None:
+            return named
     if word in nouns["person"]:
         return index.recent(head, ("PERSON",)) or Resolved()
     if word in nouns["thing"]:
@@ -215,6 +226,14 @@ def _media(index: SpeakerIndex, head: int, first: int) -> Resolved:
         found = index.recent(head, ("MEDIA",))
         if found is not None:
             return found
+    adjs = {toks[k].text.lower() for k in range(first, head) if toks[k].ent_type == "NORP"}
+    if adjs:  # "a Japanese newspaper": the paper later introduced as Japanese, anywhere in the report
+        lo = bisect.bisect_left(index.starts, toks[head].end)
+        for j in range(lo, len(index.order)):
+            m = index.mentions[index.order[j]]
+            near = index.parsed.text[max(0, m.start - 40):m.start].lower()
+            if m.label == "MEDIA" and any(a in near for a in adjs):
+                return index.resolved_of(index.order[j])
     lo = bisect.bisect_left(index.starts, toks[head].end)
     limit = toks[head].sent + MEDIA_WINDOW
     for j in range(lo, len(index.order)):
@@ -224,6 +243,37 @@ def _media(index: SpeakerIndex, head: int, first: int) -> Resolved:
         if m.label == "MEDIA":
             return index.resolved_of(index.order[j])
     if toks[head].text.lower() == "media":
-        words = [toks[k].text for k in range(first, head + 1) if toks[k].text.lower() not in dets]
+        words = [toks[k].text for k in range(first, head + 1) if toks[k].pos not in ("DET", "PUNCT")]
         return Resolved(" ".join(words), "MEDIA", None)
     return Resolved()
+
+
+def _named_modifier(index: SpeakerIndex, head: int, first: int) -> Resolved | None:
+    """ "UK government sources", "US intelligence assessment": the named modifiers before the head speak."""
+    toks = index.parsed.tokens
+    mods = [k for k in range(first, head) if toks[k].head == head and toks[k].dep in ("compound", "amod", "nmod")]
+    if not mods or not any(toks[k].ent_type in ORGLIKE or toks[k].pos == "PROPN" for k in range(mods[0], head)):
+        return None
+    a = next(k for k in range(mods[0], head) if toks[k].ent_type in ORGLIKE or toks[k].pos == "PROPN")
+    inside = index.mentions_in(toks[a].start, toks[head - 1].end)
+    exact = [k for k in inside if index.mentions[k].start == toks[a].start and index.mentions[k].end == toks[head - 1].end]
+    if exact:
+        return index.resolved_of(exact[0])
+    return Resolved(index.parsed.text[toks[a].start:toks[head - 1].end], "ORG", None)
+
+
+def _spelling_variant(index: SpeakerIndex, k: int) -> Resolved | None:
+    """An earlier organisation the mention `k` misspells ("Tokyo Shimbum" for "Tokyo Shimbun")."""
+    m = index.mentions[k]
+    name = (m.name or m.text).lower()
+    if len(name) < 8:
+        return None
+    for j in index.order:
+        other = index.mentions[j]
+        if other.start >= m.start:
+            break
+        o = (other.name or other.text).lower()
+        if o != name and other.label in ORGLIKE and len(o) == len(name) \
+                and sum(x != y for x, y in zip(o, name)) == 1:
+            return index.resolved_of(j)
+    return None

@@ -6,7 +6,7 @@ from typing import Sequence
 from ..model import Mention, ParsedReport, Statement
 from .cues import Found, Tree, continuation, find_in_sentence
 from .quotes import find_quotes
-from .speakers import Resolved, SpeakerIndex, resolve_speaker
+from .speakers import Resolved, SpeakerIndex, is_cited_head, resolve_speaker
 from .stance import classify_stance
 
 
@@ -32,6 +32,8 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention]) -> tup
                 head, first, last = f.source
                 who = resolve_speaker(index, head, first, last)
                 speaker_text = parsed.text[toks[first].start:toks[last].end]
+                if who.name and who.mention is None and f.cited is None and is_cited_head(parsed, head):
+                    f.cited = speaker_text  # "UK government sources say": the government speaks via sources
                 index.note(head, who)
             else:
                 who, speaker_text = Resolved(), ""

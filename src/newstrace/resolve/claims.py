@@ -10,6 +10,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..model import Statement
+from .claim_frames import Frame, frames_conflict, read_frame
 from .embeddings import Encoder, VectorIndex, default_encoder
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
@@ -52,41 +53,57 @@ class _Claim:
     members: list[str] = field(default_factory=list)
     entities: Counter = field(default_factory=Counter)
     dates: Counter = field(default_factory=Counter)
+    event_dates: Counter = field(default_factory=Counter)  # dates of what happened, not of saying it
+    documents: Counter = field(default_factory=Counter)
+    speaker_keys: Counter = field(default_factory=Counter)  # exact speakers of its assertions
     published: list[str] = field(default_factory=list)
     speakers: Counter = field(default_factory=Counter)  # chain keys of its asserting speakers
+    frames: list[Frame] = field(default_factory=list)  # frames of members that have a kind
     vec_sum: np.ndarray | None = None
+    n_vec: int = 0
 
 
 @dataclass(frozen=True)
 class ClaimSettings:
-    """Clusterer thresholds, picked by a small sweep on the dev seeds (claims pairwise F1 about 0.5 there)."""
+    """Clusterer thresholds, picked by a small sweep on the dev seeds and the example corpus."""
 
-    threshold: float = 0.76  # combined score to join a claim
-    deny_threshold: float = 0.45  # a denial joins the claim it denies at this lower bar
+    threshold: float = 0.62  # average-link score (mean cosine to members + agreement) to join a claim
+    deny_threshold: float = 0.5  # a denial with a readable proposition joins at this lower bar
+    bare_deny_threshold: float = 0.2  # a denial naming little ("the rumors") joins by who and when
     speaker_weight: float = 0.1  # same speaker or institution chain as the claim's speakers
     speaker_penalty: float = 0.05  # two named speakers with nothing in common
+    same_speaker_weight: float = 0.05  # the very speaker already asserted it
+    continuation_weight: float = 0.1  # ... in the same report (a speaker developing one allegation)
+    report_weight: float = 0.05  # the claim already has a statement from this report
+    future_weight: float = 0.1  # both about further / planned deliveries
     accuser_weight: float = 0.2  # a denial naming the claim's speakers ("US allegations")
+    kind_weight: float = 0.1  # same frame kind (transfer, shortage, ...)
+    recipient_weight: float = 0.1  # same recipient of a transfer
+    object_weight: float = 0.05  # same object family (shells, rockets, ...)
     neighbours: int = 12
     min_similarity: float = 0.3
     entity_weight: float = 0.15
     date_penalty: float = 0.25
     disjoint_penalty: float = 0.1
     deny_window_days: int = 90
+    story_window_days: int = 180  # reports further apart than this are about different events
     min_content_words: int = 3
 
 
 class ClaimClusterer:
-    """Adds statements one report at a time; each searches its nearest neighbours only."""
+    """Adds statements one report at a time; each searches its nearest neighbours and blocks only."""
 
     def __init__(self, encoder: Encoder | None = None, settings: ClaimSettings = ClaimSettings()) -> None:
         self.encoder = encoder or default_encoder()
         self.settings = settings
         self._index = VectorIndex()
         self._items: dict[str, ClaimItem] = {}
+        self._frames: dict[str, Frame] = {}
         self._row: dict[str, int] = {}
         self._claim_of: dict[str, str | None] = {}
         self._claims: dict[str, _Claim] = {}
         self._by_entity: dict[str, set[str]] = {}  # entity key -> claim ids (blocking for denials)
+        self._by_kind: dict[str, set[str]] = {}  # frame kind -> claim ids (blocking by proposition)
         self._entity_df: Counter = Counter()
         self._next = 1
 
@@ -101,6 +118,7 @@ class ClaimClusterer:
             self._items[it.id] = it
             self._claim_of[it.id] = None
         for it, vec in zip(worthy, vecs):
+            self._frames[it.id] = read_frame(it.statement.content)
             cid = self._place(it, vec)
             out[it.id] = cid
             self._row[it.id] = len(self._index)
@@ -116,6 +134,7 @@ class ClaimClusterer:
             self._index.add([it.id], vec[None, :])
             if cid is None:
                 continue
+            self._frames[it.id] = read_frame(it.statement.content)
             if cid not in self._claims:
                 self._claims[cid] = _Claim(cid)
                 if cid[1:].isdigit():
@@ -137,26 +156,36 @@ class ClaimClusterer:
         return [self._freeze(c) for c in self._claims.values()]
 
     # ------------------------------------------------------------------ placement
+    def _candidates(self, it: ClaimItem, vec: np.ndarray, frame: Frame) -> set[str]:
+        """Claims worth scoring: nearest statements' claims, claims of the same kind, and for a
+        denial the claims about its entities in the time window."""
+        s = self.settings
+        out = {self._claim_of[sid] for sid, _ in self._index.search(vec, s.neighbours, s.min_similarity)
+               if self._claim_of.get(sid)}
+        for kind in frame.kinds:
+            out.update(c for c in self._by_kind.get(kind, ()) if self._in_window(it, self._claims[c], s.story_window_days))
+        if it.statement.stance == "deny":
+            out |= self._entity_block(it)
+        return out
+
     def _place(self, it: ClaimItem, vec: np.ndarray) -> str:
         s = self.settings
+        frame = self._frames[it.id]
         deny = it.statement.stance == "deny"
-        scores: dict[str, float] = {}
-        for sid, sim in self._index.search(vec, s.neighbours, s.min_similarity):
-            cid = self._claim_of.get(sid)
-            if cid is not None and sim > scores.get(cid, -1.0):
-                scores[cid] = sim
-        if deny:  # a denial names little: look up claims about its entities in the time window
-            for cid in self._entity_block(it):
-                if cid not in scores:
-                    scores[cid] = self._best_sim(cid, vec)
+        bare = deny and not frame.kinds
         best, best_score = None, -1.0
-        for cid, sim in scores.items():
+        for cid in self._candidates(it, vec, frame):
             c = self._claims[cid]
-            centroid = float(c.vec_sum @ vec) / float(np.linalg.norm(c.vec_sum) or 1.0) if c.vec_sum is not None else sim
-            score = 0.5 * (sim + centroid) + self._agreement(it, c)
+            if self._vetoed(it, frame, c):
+                continue
+            mean = float(c.vec_sum @ vec) / c.n_vec if c.vec_sum is not None and c.n_vec else 0.0
+            score = (0.5 * mean if bare else mean) + self._agreement(it, c) + self._frame_bonus(frame, c)
+            if bare:
+                score += self._reply_bonus(it, c)
             if score > best_score:
                 best, best_score = cid, score
-        if best is not None and best_score >= (s.deny_threshold if deny else s.threshold):
+        bar = s.bare_deny_threshold if bare else s.deny_threshold if deny else s.threshold
+        if best is not None and best_score >= bar:
             self._join(best, it, vec)
             return best
         cid = f"c{self._next}"
@@ -164,6 +193,51 @@ class ClaimClusterer:
         self._claims[cid] = _Claim(cid)
         self._join(cid, it, vec)
         return cid
+
+    def _vetoed(self, it: ClaimItem, frame: Frame, c: _Claim) -> bool:
+        """Complete-link vetoes: a frame conflict with any member, a report far outside the
+        claim's time span, or an event dated after the claim was first reported."""
+        if any(frames_conflict(frame, f) for f in c.frames):
+            return True
+        if it.statement.stance == "deny":  # "US allegations": a denial names who it answers
+            accused = set(it.entity_chains) - set(it.speaker_chain)
+            if accused and c.speakers and not accused & set(c.speakers):
+                return True
+        s = self.settings
+        if not self._in_window(it, c, s.story_window_days):
+            return True
+        if it.statement.date and c.published and len(it.statement.date) == 10:
+            d = _days(min(c.published), it.statement.date)
+            if d is not None and d > 1:
+                return True
+        if it.published:
+            for d in c.event_dates:
+                if len(d) == 10 and (_days(it.published, d) or 0) > 1:
+                    return True
+        return False
+
+    def _frame_bonus(self, frame: Frame, c: _Claim) -> float:
+        s = self.settings
+        if not frame.kinds or not c.frames:
+            return 0.0
+        bonus = s.kind_weight if any(frame.kinds & f.kinds for f in c.frames) else 0.0
+        recipients = {f.recipient for f in c.frames if f.recipient}
+        if frame.recipient and frame.recipient in recipients:
+            bonus += s.recipient_weight
+        objects = set().union(*(f.objects for f in c.frames))
+        if frame.objects and objects:
+            bonus += s.object_weight if frame.objects & objects else -s.object_weight
+        if frame.future and any(f.future for f in c.frames):
+            bonus += s.future_weight
+        return bonus
+
+    def _reply_bonus(self, it: ClaimItem, c: _Claim) -> float:
+        """A bare denial answers the latest accusation: claims asserted days before it score higher."""
+        if not it.statement.date or not c.dates:
+            return 0.0
+        gaps = [_days(d, it.statement.date) for d in c.dates if len(d) == 10]
+        gaps = [g for g in gaps if g is not None and 0 <= g <= 7]
+        return 0.15 if gaps else 0.0
 
     def _best_sim(self, cid: str, vec: np.ndarray) -> float:
         rows = [self._row[m] for m in self._claims[cid].members if m in self._row]
@@ -177,11 +251,15 @@ class ClaimClusterer:
                     out.add(cid)
         return out
 
-    def _in_window(self, it: ClaimItem, c: _Claim) -> bool:
+    def _in_window(self, it: ClaimItem, c: _Claim, days: int | None = None) -> bool:
+        """A denial within the deny window after the claim was first reported; with `days`, any
+        statement within that many days either side of it."""
         if not it.published or not c.published:
             return True
         d = _days(min(c.published), it.published)
-        return d is None or -2 <= d <= self.settings.deny_window_days
+        if d is None:
+            return True
+        return abs(d) <= days if days is not None else -2 <= d <= self.settings.deny_window_days
 
     def _agreement(self, it: ClaimItem, c: _Claim) -> float:
         """Entity overlap raises the score; conflicting dates or disjoint key entities lower it."""
@@ -198,7 +276,8 @@ class ClaimClusterer:
             bonus += s.entity_weight * (weight / total if total else 0.0)
             if not shared and not deny:
                 bonus -= s.disjoint_penalty
-        if it.statement.date and c.dates and _dates_conflict(it.statement.date, [d for d in c.dates]):
+        event = event_date(it)
+        if event and c.event_dates and _dates_conflict(event, list(c.event_dates)):
             bonus -= s.date_penalty
         if deny:
             accused = set(it.entity_chains) - set(it.speaker_chain)
@@ -206,12 +285,26 @@ class ClaimClusterer:
                 bonus += s.accuser_weight if accused & set(c.speakers) else -s.accuser_weight
         elif it.speaker_chain and c.speakers:
             bonus += s.speaker_weight if set(it.speaker_chain) & set(c.speakers) else -s.speaker_penalty
+        if not deny and it.speaker and c.speaker_keys[it.speaker]:
+            bonus += s.same_speaker_weight
+            if c.documents[it.document]:  # more when the statement names no recipient ("the shipment")
+                underspecified = self._frames.get(it.id, Frame()).recipient is None
+                bonus += s.continuation_weight * (2 if underspecified else 1)
+        if c.documents[it.document]:
+            bonus += s.report_weight
         return bonus
 
     def _join(self, cid: str, it: ClaimItem, vec: np.ndarray) -> None:
         c = self._claims[cid]
         c.members.append(it.id)
-        c.vec_sum = vec.copy() if c.vec_sum is None else c.vec_sum + vec
+        frame = self._frames.get(it.id) or read_frame(it.statement.content)
+        if frame.kinds or it.statement.stance != "deny":  # a bare denial says nothing to compare
+            c.vec_sum = vec.copy() if c.vec_sum is None else c.vec_sum + vec
+            c.n_vec += 1
+        if frame.kinds:
+            c.frames.append(frame)
+            for kind in frame.kinds:
+                self._by_kind.setdefault(kind, set()).add(cid)
         if it.statement.stance != "deny":
             c.speakers.update(set(it.speaker_chain))
         new = [e for e in set(it.entities) if e not in c.entities]
@@ -221,6 +314,12 @@ class ClaimClusterer:
             self._by_entity.setdefault(e, set()).add(cid)
         if it.statement.date:
             c.dates[it.statement.date] += 1
+        event = event_date(it)
+        if event and it.statement.stance != "deny":
+            c.event_dates[event] += 1
+        c.documents[it.document] += 1
+        if it.speaker and it.statement.stance != "deny":
+            c.speaker_keys[it.speaker] += 1
         if it.published:
             c.published.append(it.published)
         self._claim_of[it.id] = cid
@@ -245,6 +344,16 @@ class ClaimClusterer:
         # ties (e.g. two statements) go to the earliest statement
         best = max(pool, key=lambda mr: round(float((mat @ self._index.vector(mr[1])).sum()), 2))[0]
         return trim(self._items[best].statement.content, limit)
+
+
+def event_date(it: ClaimItem) -> str | None:
+    """The statement's date when it dates what happened: a date on the report's day or the day
+    before is when it was said ("on Thursday the White House said"), not an event date."""
+    value = it.statement.date
+    if not value or not it.published or len(value) < 10:
+        return value
+    d = _days(value, it.published)
+    return None if d is not None and 0 <= d <= 1 else value
 
 
 def claim_text(st: Statement) -> str:

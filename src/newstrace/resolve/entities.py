@@ -1,18 +1,16 @@
 """Incremental entity resolution across reports: mentions -> entities, every merge recorded."""
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from rapidfuzz import fuzz
-
 from ..model import Mention, Merge
 from . import names as nm
+from .merge_rules import ORG_LABELS, PLACE_LABELS, WorkingEntity as _Entity, display_name, km_between, rank, \
+    rule_between, type_of
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "FACILITY"})
-ORG_LABELS = frozenset({"ORG", "MEDIA", "NORP"})
+__all__ = ["ORG_LABELS", "PLACE_LABELS", "EntityResolver", "ResolvedEntity", "resolve_entities"]
 
 
 @dataclass(frozen=True)
@@ -31,42 +29,6 @@ class ResolvedEntity:
     parent: str | None = None  # key of the institution/country it belongs to
     mentions: int = 0  # 0: created only as a parent from the institutions table
     documents: tuple[str, ...] = ()
-
-
-@dataclass
-class _Entity:
-    key: str
-    names: Counter = field(default_factory=Counter)  # surface name -> count
-    labels: Counter = field(default_factory=Counter)
-    roles: Counter = field(default_factory=Counter)
-    lat: float | None = None
-    lon: float | None = None
-    country: str | None = None
-    merges: list[Merge] = field(default_factory=list)
-    docs: set[str] = field(default_factory=set)
-    sentences: set[tuple[str, int]] = field(default_factory=set)
-    mentions: int = 0
-
-    def is_person(self) -> bool:
-        return self.labels.get("PERSON", 0) > 0 and self.labels["PERSON"] * 2 >= sum(self.labels.values())
-
-    def full_names(self) -> list[str]:
-        return [n for n in self.names if not nm.is_single_word(n)]
-
-    def is_bare_surname(self) -> bool:
-        """Only ever seen as one word and not a known alias/acronym (e.g. 'Kirby')."""
-        return not self.full_names() and not any(nm.lookup_alias(n) or nm.looks_like_acronym(n) and n.isupper()
-                                                 for n in self.names)
-
-    def place_like(self) -> bool:
-        return any(l in PLACE_LABELS for l in self.labels) or self.lat is not None
-
-
-def _km(a: _Entity, b: _Entity) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dl = math.radians(b.lon - a.lon)
-    x = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742 * math.asin(math.sqrt(min(1.0, x)))
 
 
 class EntityResolver:
@@ -288,82 +250,13 @@ class EntityResolver:
         return out
 
     def _rule_between(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
-        """(alias, rule, evidence) when a rule says `a` and `b` are one entity."""
-        for x, y in ((a, b), (b, a)):
-            for n in x.names:
-                for o in y.names:
-                    if nm.looks_like_acronym(n) and not nm.is_single_word(o) and nm.acronym_of(o) == nm.normalize_name(n):
-                        return n, "acronym", f"'{n}' is the initials of '{o}'"
-                    if (not nm.is_single_word(n) or not nm.is_single_word(o)) and nm.core_org_name(n) == nm.core_org_name(o) \
-                            and not x.is_person() and not y.is_person() and nm.normalize_name(n) != nm.normalize_name(o):
-                        return n, "spelling", f"'{n}' and '{o}' differ only by a generic word"
-            if x.is_bare_surname() and y.full_names() and not x.place_like():
-                s = nm.normalize_name(next(iter(x.names)))
-                if any(nm.surname_of(f) == s for f in y.full_names()) and self._unique_surname_holder(s) == y.key:
-                    return next(iter(x.names)), "surname", f"'{y.full_names()[0]}' is the only full name with surname '{s}'"
-        if a.is_person() and b.is_person():
-            hit = self._role_rule(a, b)
-            if hit:
-                return hit
-        if a.place_like() and b.place_like():
-            hit = self._place_rule(a, b)
-            if hit:
-                return hit
-        return self._typo_rule(a, b)
+        """(alias, rule, evidence) when a rule in merge_rules.py says `a` and `b` are one entity."""
+        return rule_between(a, b, self._unique_surname_holder)
 
     def _unique_surname_holder(self, surname: str) -> str | None:
         full = {k for k in self._candidates("s:" + surname)
                 if any(nm.surname_of(f) == surname for f in self._ents[k].full_names())}
         return next(iter(full)) if len(full) == 1 else None
-
-    def _role_rule(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
-        if a.sentences & b.sentences:
-            return None
-        for n in a.full_names():
-            for o in b.full_names():
-                if nm.surname_of(n) != nm.surname_of(o) or nm.first_name_of(n) == nm.first_name_of(o):
-                    continue
-                for ra in a.roles:
-                    for rb in b.roles:
-                        if nm.roles_match(ra, rb):
-                            return n, "role", f"same surname and role: '{ra}' / '{rb}'"
-        return None
-
-    def _place_rule(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
-        if any(self._is_country_or_capital(n) for n in list(a.names) + list(b.names)):
-            return None
-        if a.lat is not None and b.lat is not None and _km(a, b) < 1.0:
-            return next(iter(a.names)), "place_alias", f"same coordinates ({a.lat:.3f}, {a.lon:.3f})"
-        for n in a.names:
-            for o in b.names:
-                if nm.normalize_name(n) != nm.normalize_name(o) and nm.same_place_by_name(n, o):
-                    return n, "place_alias", f"'{n}' and '{o}' are names of one gazetteer place"
-        return None
-
-    def _is_country_or_capital(self, name: str) -> bool:
-        info = nm.lookup_alias(name)
-        return bool(info and info.type == "GPE")
-
-    def _typo_rule(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
-        if a.sentences & b.sentences:
-            return None
-        person = a.is_person() or b.is_person()
-        if self._type_of(a) == "GPE" or self._type_of(b) == "GPE":
-            return None
-        min_len, min_ratio = nm.typo_thresholds()
-        for n in a.names:
-            for o in b.names:
-                nn, no = nm.normalize_name(n), nm.normalize_name(o)
-                if nn == no or min(len(nn), len(no)) < min_len:
-                    continue
-                tn, to = nn.split(), no.split()
-                if person and tn[0] != to[0]:
-                    continue
-                if tn[0] != to[0] and len(_common_prefix(nn, no)) < 5:
-                    continue
-                if fuzz.ratio(nn, no) >= min_ratio:
-                    return n, "typo", f"'{n}' ~ '{o}' (ratio {fuzz.ratio(nn, no):.0f})"
-        return None
 
     # ------------------------------------------------------------------ bookkeeping
     def _new(self, key: str | None = None) -> _Entity:
@@ -387,7 +280,7 @@ class EntityResolver:
 
     def _merge(self, a: str, b: str, alias: str, rule: str, evidence: str) -> str:
         ea, eb = self._ents[a], self._ents[b]
-        keep, gone = (ea, eb) if _rank(ea) >= _rank(eb) else (eb, ea)
+        keep, gone = (ea, eb) if rank(ea) >= rank(eb) else (eb, ea)
         alias_owner = ea if alias in ea.names else eb
         into = self._display_name(eb if alias_owner is ea else ea)
         keep.names.update(gone.names)
@@ -407,31 +300,18 @@ class EntityResolver:
         return keep.key
 
     def _display_name(self, e: _Entity) -> str:
-        for n in e.names:
-            info = nm.lookup_alias(n)
-            if info and not info.is_capital:
-                return info.canonical
-        pool = e.full_names() if e.is_person() and e.full_names() else list(e.names)
-        if not pool:
-            return ""
-        return max(pool, key=lambda n: (e.names[n], len(n), n))
+        return display_name(e)
 
     def _type_of(self, e: _Entity) -> str:
-        for n in e.names:
-            info = nm.lookup_alias(n)
-            if info:
-                return info.type
-        if not e.labels:
-            return "ORG"
-        if e.labels.get("PERSON", 0) and e.full_names() and e.is_person():
-            return "PERSON"
-        return max(e.labels, key=lambda l: (e.labels[l], l == "PERSON", l))
+        return type_of(e)
 
     def _parent_of(self, e: _Entity) -> str | None:
         for n in e.names:
             info = nm.lookup_alias(n)
             if info and info.parent:
                 return self._ensure(info.parent)
+        if e.is_facility():
+            return self._facility_place(e)
         if self._type_of(e) != "PERSON":
             return None
         best: tuple[int, str] | None = None
@@ -452,6 +332,28 @@ class EntityResolver:
                     if best is None or size > best[0]:
                         best = (size, target)
         return best[1] if best else None
+
+    def _facility_place(self, e: _Entity) -> str | None:
+        """The place a facility sits at: a place named in its phrase, else one at its coordinates."""
+        def place(k: str) -> bool:
+            o = self._ents.get(k)
+            return o is not None and k != e.key and o.place_like() and not o.is_facility() and not o.is_person()
+
+        for n in sorted(e.names, key=lambda n: -e.names[n]):
+            words = nm.strip_accents(n).split()
+            for size in range(min(4, len(words)), 0, -1):  # longest capitalised run first
+                for i in range(len(words) - size + 1):
+                    run = words[i:i + size]
+                    if not all(w[:1].isupper() for w in run):
+                        continue
+                    hits = sorted(k for k in self._candidates("n:" + nm.normalize_name(" ".join(run))) if place(k))
+                    if hits:
+                        return hits[0]
+        if e.lat is None:
+            return None
+        near = [k for k in self._candidates(f"g:{round(e.lat, 1)},{round(e.lon, 1)}")
+                if place(k) and self._ents[k].lat is not None and km_between(e, self._ents[k]) < 1.0]
+        return min(near, key=lambda k: (-self._ents[k].mentions, k)) if near else None
 
     def _ensure(self, name: str) -> str:
         """Key of the entity named `name`, creating a mention-less one from the institutions table."""
@@ -475,18 +377,6 @@ class _Group:
     label: str | None = None  # only for speaker names that have no mention
     surfaces: list[str] = field(default_factory=list)
     folded: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def _rank(e: _Entity) -> tuple[int, int]:
-    """Survivor order of a merge: more mentions, then the older key."""
-    return e.mentions, -int(e.key[1:]) if e.key[1:].isdigit() else 0
-
-
-def _common_prefix(a: str, b: str) -> str:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return a[:n]
 
 
 def resolve_entities(reports: Iterable[tuple[str, Sequence[Mention]]]) -> tuple[list[ResolvedEntity], list[list[str]]]:

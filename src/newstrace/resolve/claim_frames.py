@@ -1,0 +1,178 @@
+"""Proposition frames of statement contents: what kind of event, who receives, what, how, and when."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from ..resources import load_yaml
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*(?:['\u2019]s)?|[,.;:()\u201c\u201d\"]")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The structure of one statement's proposition, read from its content with lexical rules."""
+
+    kinds: frozenset[str] = frozenset()  # transfer, shortage, rivalry, ...
+    recipient: str | None = None  # normalised name of who gets the goods in a transfer
+    objects: frozenset[str] = frozenset()  # shells, rockets, drones, ...
+    modes: frozenset[str] = frozenset()  # rail, sea, air
+    future: bool = False  # further / planned deliveries rather than one that happened
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    kinds: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    objects: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    modes: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    future: tuple[tuple[str, ...], ...]
+    recipient_subject: frozenset[str]
+    recipient_object: frozenset[str]
+    prepositions: frozenset[str]
+    stops: frozenset[str]
+    generic: frozenset[str]
+    transfer_words: frozenset[str]
+
+
+def _phrases(words: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(w).lower().split()) for w in words)
+
+
+def _families(table: dict) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
+    return tuple((name, _phrases(words)) for name, words in (table or {}).items())
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> _Lexicon:
+    """The frame lexicon from resources/claim_frames.yaml (cached per process)."""
+    data = load_yaml("claim_frames.yaml")
+    kinds = _families(data["kinds"])
+    transfer = frozenset(p[0] for name, ps in kinds if name == "transfer" for p in ps if len(p) == 1)
+    return _Lexicon(
+        kinds=kinds, objects=_families(data["objects"]), modes=_families(data["modes"]),
+        future=_phrases(data["future"]),
+        recipient_subject=frozenset(w.lower() for w in data["recipient_subject"]),
+        recipient_object=frozenset(w.lower() for w in data["recipient_object"]),
+        prepositions=frozenset(w.lower() for w in data["recipient_prepositions"]),
+        stops=frozenset(w.lower() for w in data["phrase_stops"]),
+        generic=frozenset(w.lower() for w in data["name_generic"]),
+        transfer_words=transfer)
+
+
+def tokenize(text: str) -> list[str]:
+    """Word and punctuation tokens, possessive 's kept on its word."""
+    return _TOKEN.findall((text or "").replace("\u2019", "'"))
+
+
+def _has(low: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    if n == 1:
+        return phrase[0] in low
+    return any(tuple(low[i:i + n]) == phrase for i in range(len(low) - n + 1))
+
+
+def _match(low: Sequence[str], families) -> frozenset[str]:
+    return frozenset(name for name, phrases in families if any(_has(low, p) for p in phrases))
+
+
+def _is_name(tok: str, lex: _Lexicon) -> bool:
+    return tok[:1].isupper() and tok.lower() not in lex.stops and tok.lower() not in lex.generic
+
+
+def _runs(tokens: Sequence[str], lex: _Lexicon) -> list[list[str]]:
+    """Maximal runs of capitalised tokens (proper-noun phrases), generic words allowed inside."""
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for tok in tokens:
+        if _is_name(tok, lex) or (cur and tok[:1].isupper()):
+            cur.append(tok)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def normalise_name(words: Sequence[str], lex: _Lexicon | None = None) -> str | None:
+    """A comparable key for a name: generic words dropped, possessive cut, first word's stem."""
+    lex = lex or load_lexicon()
+    kept = [_POSSESSIVE.sub("", w).lower() for w in words]
+    kept = [w for w in kept if w and w not in lex.generic]
+    if not kept:
+        return None
+    return kept[0][:5]
+
+
+def _phrase_recipient(tokens: Sequence[str], lex: _Lexicon) -> str | None:
+    """The recipient named by the noun phrase at the start of `tokens` (after "to"/"into")."""
+    phrase: list[str] = []
+    for tok in tokens[:10]:
+        if tok.lower() in lex.stops or not tok[:1].isalnum():
+            break
+        phrase.append(tok)
+    runs = _runs(phrase, lex)
+    if not runs:
+        return None
+    owner = next((i for i, t in enumerate(phrase) if _POSSESSIVE.search(t) and t[:1].isupper()), None)
+    if owner is not None:  # "Russia's war" -> Russia; "Russia's private group Wagner" -> Wagner
+        after = _runs(phrase[owner + 1:], lex)
+        return normalise_name(after[-1] if after else [phrase[owner]], lex)
+    return normalise_name(runs[-1], lex)
+
+
+def find_recipient(tokens: Sequence[str], lex: _Lexicon | None = None) -> str | None:
+    """Who receives in a transfer: subject of buy/receive, object of supply, or after to/into."""
+    lex = lex or load_lexicon()
+    low = [t.lower() for t in tokens]
+    for i, w in enumerate(low):
+        if w not in lex.transfer_words:
+            continue
+        if w in lex.recipient_subject:
+            before = _runs(tokens[max(0, i - 8):i], lex)
+            if before:
+                return normalise_name(before[-1], lex)
+            continue
+        if w in lex.recipient_object and i + 1 < len(tokens) and _is_name(tokens[i + 1], lex):
+            return _phrase_recipient(tokens[i + 1:], lex)
+        for j in range(i + 1, min(len(tokens), i + 15)):
+            if low[j] in lex.prepositions:
+                found = _phrase_recipient(tokens[j + 1:], lex)
+                if found:
+                    return found
+                break
+            if low[j] in {".", ";"}:
+                break
+    return None
+
+
+def read_frame(text: str) -> Frame:
+    """The frame of a statement's content (an empty frame when nothing in the lexicon matches)."""
+    lex = load_lexicon()
+    tokens = tokenize(text)
+    low = [t.lower() for t in tokens]
+    low_bare = [_POSSESSIVE.sub("", t) for t in low]
+    kinds = _match(low_bare, lex.kinds)
+    transfer = "transfer" in kinds
+    return Frame(
+        kinds=kinds,
+        recipient=find_recipient(tokens, lex) if transfer else None,
+        objects=_match(low_bare, lex.objects),
+        modes=_match(low_bare, lex.modes),
+        future=transfer and any(_has(low_bare, p) for p in lex.future))
+
+
+def frames_conflict(a: Frame, b: Frame) -> str | None:
+    """Why two frames cannot be one proposition (None when they may be)."""
+    if a.kinds and b.kinds and not a.kinds & b.kinds:
+        return "kind"
+    if "transfer" in a.kinds and "transfer" in b.kinds:
+        if a.recipient and b.recipient and a.recipient != b.recipient:
+            return "recipient"
+        if a.future != b.future:
+            return "tense"
+    return None

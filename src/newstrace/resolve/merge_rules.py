@@ -1,0 +1,214 @@
+"""Merge rules of entity resolution: when two working entities are one, and how an entity is named and typed."""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from rapidfuzz import fuzz
+
+from ..model import Merge
+from . import names as nm
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "FACILITY"})
+ORG_LABELS = frozenset({"ORG", "MEDIA", "NORP"})
+# words of a facility phrase that say nothing about which facility it is
+_FACILITY_FILLER = frozenset({"the", "a", "an", "of", "in", "near", "at", "outside", "by", "on"})
+
+Rule = tuple[str, str, str]  # (alias, rule, evidence)
+
+
+@dataclass
+class WorkingEntity:
+    """One entity while resolution runs: name counts, label votes, roles, place and history."""
+
+    key: str
+    names: Counter = field(default_factory=Counter)  # surface name -> count
+    labels: Counter = field(default_factory=Counter)
+    roles: Counter = field(default_factory=Counter)
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    merges: list[Merge] = field(default_factory=list)
+    docs: set[str] = field(default_factory=set)
+    sentences: set[tuple[str, int]] = field(default_factory=set)
+    mentions: int = 0
+
+    def is_person(self) -> bool:
+        return self.labels.get("PERSON", 0) > 0 and self.labels["PERSON"] * 2 >= sum(self.labels.values())
+
+    def is_facility(self) -> bool:
+        """Mostly seen as a FACILITY phrase ('depot near Tikhoretsk'): a site at a place, not the place."""
+        return self.labels.get("FACILITY", 0) > 0 and self.labels["FACILITY"] * 2 >= sum(self.labels.values())
+
+    def full_names(self) -> list[str]:
+        return [n for n in self.names if not nm.is_single_word(n)]
+
+    def is_bare_surname(self) -> bool:
+        """Only ever seen as one word and not a known alias/acronym (e.g. 'Kirby')."""
+        return not self.full_names() and not any(nm.lookup_alias(n) or nm.looks_like_acronym(n) and n.isupper()
+                                                 for n in self.names)
+
+    def place_like(self) -> bool:
+        return any(l in PLACE_LABELS for l in self.labels) or self.lat is not None
+
+
+def type_of(e: WorkingEntity) -> str:
+    """The institutions table's type, else the majority label (PERSON only with a full name)."""
+    for n in e.names:
+        info = nm.lookup_alias(n)
+        if info:
+            return info.type
+    if not e.labels:
+        return "ORG"
+    if e.labels.get("PERSON", 0) and e.full_names() and e.is_person():
+        return "PERSON"
+    return max(e.labels, key=lambda l: (e.labels[l], l == "PERSON", l))
+
+
+def display_name(e: WorkingEntity) -> str:
+    """Canonical table name; a person's most frequent full name; a place's most frequent short proper name."""
+    for n in e.names:
+        info = nm.lookup_alias(n)
+        if info and not info.is_capital:
+            return info.canonical
+    if not e.names:
+        return ""
+    if e.is_person() and e.full_names():
+        return max(e.full_names(), key=lambda n: (e.names[n], len(n), n))
+    if e.place_like() and not e.is_facility():
+        return max(e.names, key=lambda n: (is_proper_name(n), e.names[n], -len(n.split()), -len(n), n))
+    return max(e.names, key=lambda n: (e.names[n], len(n), n))
+
+
+def is_proper_name(name: str) -> bool:
+    """Every word capitalised except short connectors ('Tikhoretsk', 'Port of Rajin'; not 'depot near X')."""
+    words = name.split()
+    return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _FACILITY_FILLER
+                                                          for w in words)
+
+
+def km_between(a: WorkingEntity, b: WorkingEntity) -> float:
+    """Great-circle distance in km between two entities with coordinates."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dl = math.radians(b.lon - a.lon)
+    x = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742 * math.asin(math.sqrt(min(1.0, x)))
+
+
+# --------------------------------------------------------------------------- rules
+def rule_between(a: WorkingEntity, b: WorkingEntity, surname_holder: Callable[[str], str | None]) -> Rule | None:
+    """(alias, rule, evidence) when a rule says `a` and `b` are one entity.
+
+    `surname_holder(s)` is the key of the only entity with a full name ending in surname `s`.
+    """
+    for x, y in ((a, b), (b, a)):
+        for n in x.names:
+            for o in y.names:
+                if nm.looks_like_acronym(n) and not nm.is_single_word(o) and nm.acronym_of(o) == nm.normalize_name(n):
+                    return n, "acronym", f"'{n}' is the initials of '{o}'"
+                if (not nm.is_single_word(n) or not nm.is_single_word(o)) and nm.core_org_name(n) == nm.core_org_name(o) \
+                        and not x.is_person() and not y.is_person() and nm.normalize_name(n) != nm.normalize_name(o):
+                    return n, "spelling", f"'{n}' and '{o}' differ only by a generic word"
+        if x.is_bare_surname() and y.full_names() and not x.place_like():
+            s = nm.normalize_name(next(iter(x.names)))
+            if any(nm.surname_of(f) == s for f in y.full_names()) and surname_holder(s) == y.key:
+                return next(iter(x.names)), "surname", f"'{y.full_names()[0]}' is the only full name with surname '{s}'"
+    if a.is_person() and b.is_person():
+        hit = role_rule(a, b)
+        if hit:
+            return hit
+    if a.place_like() and b.place_like():
+        hit = place_rule(a, b)
+        if hit:
+            return hit
+    return typo_rule(a, b)
+
+
+def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
+    """Same surname, different first names, matching roles, never in one sentence ('John'/'Jack Kirby')."""
+    if a.sentences & b.sentences:
+        return None
+    for n in a.full_names():
+        for o in b.full_names():
+            if nm.surname_of(n) != nm.surname_of(o) or nm.first_name_of(n) == nm.first_name_of(o):
+                continue
+            for ra in a.roles:
+                for rb in b.roles:
+                    if nm.roles_match(ra, rb):
+                        return n, "role", f"same surname and role: '{ra}' / '{rb}'"
+    return None
+
+
+def place_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
+    """Two places at the same coordinates or listed as names of one gazetteer place.
+
+    A facility never merges into the place it sits at; two facilities merge by coordinates
+    only when their phrases also share a word saying what they are ('port', 'depot').
+    """
+    if any(is_country_or_capital(n) for n in list(a.names) + list(b.names)):
+        return None
+    if a.is_facility() != b.is_facility():
+        return None
+    if a.lat is not None and b.lat is not None and km_between(a, b) < 1.0:
+        if not a.is_facility():
+            return next(iter(a.names)), "place_alias", f"same coordinates ({a.lat:.3f}, {a.lon:.3f})"
+        shared = facility_words(a) & facility_words(b)
+        if shared:
+            return next(iter(a.names)), "place_alias", \
+                f"same coordinates ({a.lat:.3f}, {a.lon:.3f}) and kind ({', '.join(sorted(shared))})"
+        return None
+    for n in a.names:
+        for o in b.names:
+            if nm.normalize_name(n) != nm.normalize_name(o) and nm.same_place_by_name(n, o):
+                return n, "place_alias", f"'{n}' and '{o}' are names of one gazetteer place"
+    return None
+
+
+def facility_words(e: WorkingEntity) -> set[str]:
+    """Lower-case words of a facility's names that are not part of a place name ('port', 'depot')."""
+    return {w.lower() for n in e.names for w in nm.strip_accents(n).split()
+            if w[:1].islower() and w.lower() not in _FACILITY_FILLER}
+
+
+def is_country_or_capital(name: str) -> bool:
+    info = nm.lookup_alias(name)
+    return bool(info and info.type == "GPE")
+
+
+def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
+    """Near-identical spellings of long names that never share a sentence ('Tokyo Shimbun'/'Shimbum')."""
+    if a.sentences & b.sentences:
+        return None
+    person = a.is_person() or b.is_person()
+    if type_of(a) == "GPE" or type_of(b) == "GPE":
+        return None
+    if a.is_facility() != b.is_facility():
+        return None
+    min_len, min_ratio = nm.typo_thresholds()
+    for n in a.names:
+        for o in b.names:
+            nn, no = nm.normalize_name(n), nm.normalize_name(o)
+            if nn == no or min(len(nn), len(no)) < min_len:
+                continue
+            tn, to = nn.split(), no.split()
+            if person and tn[0] != to[0]:
+                continue
+            if tn[0] != to[0] and len(common_prefix(nn, no)) < 5:
+                continue
+            if fuzz.ratio(nn, no) >= min_ratio:
+                return n, "typo", f"'{n}' ~ '{o}' (ratio {fuzz.ratio(nn, no):.0f})"
+    return None
+
+
+def common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def rank(e: WorkingEntity) -> tuple[int, int]:
+    """Survivor order of a merge: more mentions, then the older key."""
+    return e.mentions, -int(e.key[1:]) if e.key[1:].isdigit() else 0

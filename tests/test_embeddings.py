@@ -1,0 +1,99 @@
+"""VectorIndex: exact below its size threshold, approximate (IVF) beyond it with high recall on real embeddings."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newstrace.resolve.embeddings import VectorIndex, spherical_kmeans
+
+POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "train" / "text"
+
+
+def unit_rows(n: int, dim: int = 32, seed: int = 0, clusters: int = 40) -> np.ndarray:
+    """Clustered random unit vectors (topics plus noise), like sentence embeddings of news."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dim))
+    x = centres[rng.integers(0, clusters, n)] + 0.6 * rng.normal(size=(n, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def recall_at(index: VectorIndex, queries: np.ndarray, k: int) -> float:
+    hits = 0
+    for q in queries:
+        exact = {i for i, _ in index.search_exact(q, k)}
+        hits += len(exact & {i for i, _ in index.search(q, k)})
+    return hits / (k * len(queries))
+
+
+def test_small_index_is_exact_and_ordered():
+    x = unit_rows(300)
+    idx = VectorIndex(dim=32)
+    idx.add([f"r{i}" for i in range(300)], x)
+    assert not idx.approximate and len(idx) == 300
+    q = x[7]
+    got = idx.search(q, k=5)
+    assert got == idx.search_exact(q, k=5)
+    assert got[0] == ("r7", pytest.approx(1.0, abs=1e-5))
+    assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
+    assert all(s >= 0.5 for _, s in idx.search(q, k=50, min_score=0.5))
+    assert np.allclose(idx.vector(7), x[7])
+
+
+def test_empty_and_one_row():
+    idx = VectorIndex(dim=4)
+    assert idx.search(np.ones(4, dtype=np.float32)) == []
+    idx.add(["a"], np.array([[1, 0, 0, 0]], dtype=np.float32))
+    assert idx.search(np.array([1, 0, 0, 0], dtype=np.float32), k=3) == [("a", 1.0)]
+
+
+def test_turns_approximate_past_the_threshold_and_refits_as_it_grows():
+    x = unit_rows(6000)
+    idx = VectorIndex(dim=32, exact_limit=1000, nprobe=8, refit_factor=2.0)
+    for start in range(0, 6000, 250):  # added in report-sized batches, as the clusterer does
+        idx.add([f"r{i}" for i in range(start, start + 250)], x[start:start + 250])
+        assert idx.approximate == (len(idx) > 1000)
+    assert idx._fitted_at >= 4000  # refitted at >= 2000 and >= 4000 rows
+    assert sum(len(lst) for lst in idx._lists) == 6000  # every row in exactly one list
+    assert recall_at(idx, x[::97], k=10) >= 0.9
+    # a row finds itself first even through the inverted lists
+    assert all(idx.search(x[i], k=1)[0][0] == f"r{i}" for i in range(0, 6000, 301))
+
+
+def test_below_threshold_results_identical_to_exact():
+    x = unit_rows(2000)
+    idx = VectorIndex(dim=32, exact_limit=2000)
+    idx.add([str(i) for i in range(2000)], x)
+    assert not idx.approximate
+    for q in x[::111]:
+        assert idx.search(q, 12, 0.3) == idx.search_exact(q, 12, 0.3)
+
+
+def test_spherical_kmeans_gives_unit_centroids_near_the_topics():
+    x = unit_rows(2000, clusters=5)
+    cents = spherical_kmeans(x, 5, np.random.default_rng(0))
+    assert cents.shape == (5, 32)
+    assert np.allclose(np.linalg.norm(cents, axis=1), 1.0, atol=1e-5)
+    assert float(np.max(x @ cents.T, axis=1).mean()) > 0.6
+
+
+@pytest.mark.skipif(not POLNEAR.is_dir(), reason="PolNeAR texts not beside the project")
+def test_recall_on_real_minilm_sentence_embeddings():
+    """Recall@10 of the IVF search against exact search, on MiniLM vectors of real news sentences."""
+    from newstrace.resolve.embeddings import encode
+
+    sents: list[str] = []
+    for f in sorted(POLNEAR.glob("*.txt"))[:60]:
+        sents += [s.strip() for s in f.read_text(encoding="utf-8").replace("\n", " ").split(". ") if len(s.split()) > 6]
+    vecs = encode(sents[:1500])
+    # grow to 12k rows with noisy copies (re-normalised), as repeated reporting of one story would
+    rng = np.random.default_rng(1)
+    copies = np.concatenate([vecs + rng.normal(0, 0.03, vecs.shape).astype(np.float32) for _ in range(7)])
+    allv = np.concatenate([vecs, copies])
+    allv /= np.linalg.norm(allv, axis=1, keepdims=True)
+    idx = VectorIndex(exact_limit=5000)
+    idx.add([str(i) for i in range(len(allv))], allv)
+    assert idx.approximate
+    queries = allv[rng.choice(len(allv), 150, replace=False)]
+    assert recall_at(idx, queries, k=10) >= 0.9
