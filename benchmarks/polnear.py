@@ -59,7 +59,7 @@ def export_direct(paths: list[str], out_path: str) -> float:
         did = f"d{k}"
         docs.append({"id": did, "source": path})
         t0 = time.perf_counter()
-        found = extract_statements(parsed, stand_in_mentions(parsed))
+        found = extract_statements(parsed, stand_in_mentions(parsed), split_quotes=False)  # PolNeAR joins quotes
         spent += time.perf_counter() - t0
         for s in found:
             stmts.append({"document": did, "speaker_text": s.speaker_text, "cue": s.cue, "content": s.content,

@@ -106,7 +106,7 @@ def test_trim_cuts_at_a_word():
 from newstrace.resolve.claim_frames import frames_conflict, read_frame  # noqa: E402
 
 FRAMES = [
-    ("Borduria shipped mortar shells to the rebel militia by rail", "transfer", "rebel", {"shells"}, {"rail"}, False),
+    ("Borduria shipped mortar shells to the Rebel Militia by rail", "transfer", "rebel", {"shells"}, {"rail"}, False),
     ("the Carpanian navy bought rockets from Borduria", "transfer", "carpa", {"rockets"}, set(), False),
     ("Borduria is secretly supplying Syldavia's army with artillery rounds", "transfer", "sylda", {"shells"}, set(), False),
     ("further deliveries of missiles are due in the coming weeks", "transfer", None, {"rockets"}, set(), True),

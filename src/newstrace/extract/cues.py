@@ -19,6 +19,7 @@ OBJECT_TAIL = {"prep", "oprd", "xcomp", "advcl", "acomp", "ccomp"}
 OBJECT_PREPS = {"of", "as", "for", "over"}
 CONTENT_PREPS = {"for", "on", "against", "of", "about"}  # "called for X", "warned against X"
 EMPTY_OBJECTS = {"nothing", "anything", "something", "it", "this", "that", "so"}
+DASHES = {"\u2013", "\u2014", "--"}
 DISCOURSE = {"however", "meanwhile", "still", "instead", "nonetheless", "nevertheless"}
 VETO = 0.15  # a lexicon verb the learned model scores below this is not a cue (tuned end-to-end on train)
 SPEECH_RATIO = 0.7  # learned share of cue uses above which a verb counts as speech
@@ -146,7 +147,8 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
         _absorb_prep(parsed, f)
     spans = [(f.source[1], f.source[2]) for f in verbs + others if f.source]
     spans += [(f.source[2], min(f.cue)) for f in verbs if f.source and f.source[2] < min(f.cue)]
-    verbs = [f for f in verbs if f.lemma == "cite" or not any(a < f.cue[0] < b or a == f.cue[0] for a, b in spans)]
+    verbs = [f for f in verbs if f.lemma == "cite" or toks[max(f.cue)].tag != "VBG"
+             or not any(a <= max(f.cue) <= b for a, b in spans)]
     kept = []
     for f in verbs:
         head = toks[f.cue[-1]].head
@@ -373,6 +375,8 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
         return None
     if qtype == "indirect" and len(content) == 1:
         content = _tidy(parsed, tree, content)
+    if qtype in ("indirect", "mixed"):
+        content[-1] = _cut_aside(parsed, content[-1])
     if src == "it":
         return Found(_cue_tokens(parsed, tree, i, lex), lemma, None, content, "passive")
     return Found(_cue_tokens(parsed, tree, i, lex), lemma, src, content, qtype)
@@ -505,10 +509,40 @@ def _learned(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> Found | Non
                  "indirect" if source else "passive")
 
 
+def _cut_aside(parsed: ParsedReport, span: tuple[int, int]) -> tuple[int, int]:
+    """Drop a trailing dash-led aside of the writer ("... are due – possibly linked to ...")."""
+    toks = parsed.tokens
+    starts = _token_starts(parsed)
+    a = bisect.bisect_left(starts, span[0])
+    b = bisect.bisect_right(starts, span[1] - 1) - 1
+    dashes = [k for k in range(a + 2, b) if toks[k].text in DASHES]
+    if len(dashes) != 1:
+        return span  # a paired dash is a parenthesis inside the content
+    k = dashes[0]
+    nxt = toks[k + 1]
+    if nxt.pos == "ADV" and k + 2 <= b and toks[k + 2].tag == "VBG" or nxt.tag == "VBG":
+        rng = trim(parsed, a, k - 1)
+        if rng:
+            end = rng[1] + 1 if toks[rng[1] + 1].text in ("\u201d", '"', "''") else rng[1]
+            return (toks[rng[0]].start, toks[end].end)
+    return span
+
+
+_TOKEN_STARTS: dict[int, list[int]] = {}
+
+
+def _token_starts(parsed: ParsedReport) -> list[int]:
+    key = id(parsed.tokens)
+    if key not in _TOKEN_STARTS:
+        _TOKEN_STARTS.clear()
+        _TOKEN_STARTS[key] = [t.start for t in parsed.tokens]
+    return _TOKEN_STARTS[key]
+
+
 def _tidy(parsed: ParsedReport, tree: Tree, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Drop a leading "However," and a trailing comma-led relative, participle or apposition."""
     toks = parsed.tokens
-    starts = [t.start for t in toks]
+    starts = _token_starts(parsed)
     a = bisect.bisect_left(starts, content[0][0])
     b = bisect.bisect_right(starts, content[0][1] - 1) - 1
     if a + 1 < b and toks[a].text.lower() in DISCOURSE and toks[a + 1].text == ",":

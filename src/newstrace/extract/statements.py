@@ -10,8 +10,14 @@ from .speakers import Resolved, SpeakerIndex, is_cited_head, resolve_speaker
 from .stance import classify_stance
 
 
-def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention]) -> tuple[Statement, ...]:
-    """Every attribution in the report, in text order, with speakers resolved within the report."""
+def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
+                       split_quotes: bool = True) -> tuple[Statement, ...]:
+    """Every attribution in the report, in text order, with speakers resolved within the report.
+
+    With `split_quotes` a quotation running over several sentences gives one statement per
+    sentence (the ledger's unit, so each sentence can join its own claim); without it, one
+    statement holds the whole quotation (PolNeAR's convention).
+    """
     tree = Tree(parsed)
     quotes = find_quotes(parsed)
     index = SpeakerIndex(parsed, mentions)
@@ -26,8 +32,17 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention]) -> tup
         for f in found:
             if f.source is None and f.quote_type == "continuation":
                 text, who = last_speaker  # type: ignore[misc]
-                out.append(_build(parsed, f, who, text, "direct", (), keep_source=False))
+                for piece in (_by_sentence(parsed, f.content) if split_quotes else [f.content]):
+                    g = Found([], f.lemma, None, piece, "continuation")
+                    out.append(_build(parsed, g, who, text, "direct", (), keep_source=False))
                 continue
+            rest: list[list[tuple[int, int]]] = []
+            if split_quotes and f.quote_type == "direct" and len(f.content) > 1:
+                cue_sent = toks[f.cue[0]].sent
+                later = [c for c in f.content if parsed.sentences[cue_sent].end <= c[0]]
+                if later and len(later) < len(f.content):
+                    f.content = [c for c in f.content if c not in later]
+                    rest = [p for c in later for p in _by_sentence(parsed, [c])]
             if f.source is not None:
                 head, first, last = f.source
                 who = resolve_speaker(index, head, first, last)
@@ -38,10 +53,30 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention]) -> tup
             else:
                 who, speaker_text = Resolved(), ""
             out.append(_build(parsed, f, who, speaker_text, f.quote_type, ()))
+            for piece in rest:  # "A," she said. "B.": B is a statement of its own
+                out.append(_build(parsed, Found([], f.lemma, None, piece, "direct"), who, speaker_text,
+                                  "direct", (), keep_source=False))
             if f.quote_type in ("direct", "mixed", "indirect") and f.source is not None:
                 last_speaker = (speaker_text, who)
         _note_subjects(parsed, index, sent.token_start, sent.token_end)
     return tuple(out)
+
+
+def _by_sentence(parsed: ParsedReport, spans: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Content spans cut at sentence ends: one list of spans per sentence (quote marks stay attached)."""
+    out: list[list[tuple[int, int]]] = []
+    for a, b in spans:
+        for sent in parsed.sentences:
+            if sent.end <= a or sent.start >= b:
+                continue
+            lo, hi = max(a, sent.start), min(b, sent.end)
+            while lo < hi and parsed.text[lo].isspace():
+                lo += 1
+            while hi > lo and parsed.text[hi - 1].isspace():
+                hi -= 1
+            if len(parsed.text[lo:hi].strip("\u201c\u201d\"' ")) >= 3:
+                out.append([(lo, hi)])
+    return out or [list(spans)]
 
 
 def _note_subjects(parsed: ParsedReport, index: SpeakerIndex, a: int, b: int) -> None:

@@ -239,10 +239,6 @@ class ClaimClusterer:
         gaps = [g for g in gaps if g is not None and 0 <= g <= 7]
         return 0.15 if gaps else 0.0
 
-    def _best_sim(self, cid: str, vec: np.ndarray) -> float:
-        rows = [self._row[m] for m in self._claims[cid].members if m in self._row]
-        return max((float(self._index.vector(r) @ vec) for r in rows), default=0.0)
-
     def _entity_block(self, it: ClaimItem) -> set[str]:
         out: set[str] = set()
         for e in set(it.entities) | ({it.speaker} if it.speaker else set()):

@@ -13,12 +13,14 @@ _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _ACRONYM_SURFACE = re.compile(r"^[A-Z][A-Za-z&.]{1,7}$")
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_accents(text: str) -> str:
     """'Kyïv' -> 'Kyiv': drop combining marks after NFKD decomposition."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 18)
 def normalize_name(name: str) -> str:
     """Comparison key of a name: no accents, case, dots, hyphens, possessive or leading 'the'."""
     s = strip_accents(name).strip()
@@ -39,23 +41,28 @@ def _parts() -> dict:
     return load_yaml("name_parts.yaml")
 
 
+@lru_cache(maxsize=1)
 def acronym_skip() -> frozenset[str]:
     return frozenset(_parts()["acronym_skip"])
 
 
+@lru_cache(maxsize=1)
 def org_suffixes() -> frozenset[str]:
     return frozenset(_parts()["org_suffixes"])
 
 
+@lru_cache(maxsize=1)
 def generic_role_words() -> frozenset[str]:
     return frozenset(_parts()["generic_role_words"])
 
 
+@lru_cache(maxsize=1)
 def typo_thresholds() -> tuple[int, int]:
     p = _parts()
     return int(p["typo_min_length"]), int(p["typo_min_ratio"])
 
 
+@lru_cache(maxsize=1 << 16)
 def acronym_of(name: str) -> str | None:
     """Initials of a multi-word name ('Royal United Services Institute' -> 'rusi'), else None."""
     toks = [t for t in name_tokens(name) if t not in acronym_skip()]
@@ -64,12 +71,14 @@ def acronym_of(name: str) -> str | None:
     return "".join(t[0] for t in toks)
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_acronym(name: str) -> bool:
     """One short capitalised token ('RUSI', 'Rusi', 'U.S.', 'DPRK')."""
     s = name.strip()
     return " " not in s and bool(_ACRONYM_SURFACE.match(s)) and len(normalize_name(s)) <= 6
 
 
+@lru_cache(maxsize=1 << 16)
 def core_org_name(name: str) -> str:
     """'Wagner Group' -> 'wagner': an organisation name without generic suffix words."""
     toks = name_tokens(name)
@@ -78,6 +87,7 @@ def core_org_name(name: str) -> str:
     return " ".join(toks)
 
 
+@lru_cache(maxsize=1 << 16)
 def surname_of(name: str) -> str:
     """Last written word, normalised ('Linda Thomas-Greenfield' -> 'thomas greenfield')."""
     words = strip_accents(name).split()
@@ -104,6 +114,11 @@ def prefix_keys(name: str) -> list[str]:
 
 def blocking_keys(name: str) -> list[str]:
     """Every key under which a name is indexed: normalised, surname, acronym, sorted, prefixes."""
+    return list(_blocking_keys(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _blocking_keys(name: str) -> tuple[str, ...]:
     keys = ["n:" + normalize_name(name), "s:" + surname_of(name), "t:" + sorted_tokens_key(name)]
     acr = acronym_of(name)
     if acr:
@@ -111,7 +126,7 @@ def blocking_keys(name: str) -> list[str]:
     if looks_like_acronym(name):
         keys.append("a:" + normalize_name(name).replace(" ", ""))
     keys.extend("p:" + p for p in prefix_keys(name))
-    return keys
+    return tuple(keys)
 
 
 def role_tokens(role: str | None) -> frozenset[str]:
