@@ -136,3 +136,12 @@ def test_gold_quantities_on_seeds(nlp):
                        and q.unit == g["unit"] for q in found):
                 missed.append((key, g["anchor"]))
     assert missed == []
+
+
+def test_a_bare_number_measuring_its_subject_takes_the_subject_as_unit(nlp):
+    from newstrace.extract.nlp import parse_report
+    from newstrace.extract.quantities import extract_quantities
+
+    parsed = parse_report(nlp, "Officials said the militia now numbers about 8,000, up from last year.", "2024-05-01")
+    (q,) = [q for q in extract_quantities(parsed) if 8000.0 in q.values]
+    assert q.unit == "militia" and q.approximate

@@ -145,10 +145,10 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
     for f in verbs:
         _split_citing(parsed, tree, f)
         _absorb_prep(parsed, f)
-    spans = [(f.source[1], f.source[2]) for f in verbs + others if f.source]
-    spans += [(f.source[2], min(f.cue)) for f in verbs if f.source and f.source[2] < min(f.cue)]
+    spans = [(g, g.source[1], g.source[2]) for g in verbs + others if g.source]
+    spans += [(g, g.source[2], min(g.cue)) for g in verbs if g.source and g.source[2] < min(g.cue)]
     verbs = [f for f in verbs if f.lemma == "cite" or toks[max(f.cue)].tag != "VBG"
-             or not any(a <= max(f.cue) <= b for a, b in spans)]
+             or not any(g is not f and a <= max(f.cue) < b for g, a, b in spans)]  # "X, speculating on Y, said"
     kept = []
     for f in verbs:
         head = toks[f.cue[-1]].head

@@ -125,7 +125,10 @@ def _from_core(parsed: ParsedReport, starts: list[int], m: PrefixedMatch) -> Qua
         unit, kind = "m", "distance"
     if not unit:
         noun = _counted_noun(parsed, starts, m.end() - 1)
-        if noun is None:
+        measured = _measured_subject(parsed, starts, m.end() - 1) if noun is None else None
+        if measured:
+            unit = measured
+        elif noun is None:
             if not (m.group("qual") or m.group("pre")) or _is_spelled_one(m):
                 return None
         else:
@@ -259,6 +262,21 @@ def _counted_noun(parsed: ParsedReport, starts: list[int], last_char: int) -> tu
     if root is None or toks[root].pos != "NOUN" or not toks[root].text[:1].isalpha():
         return None
     return _unit_span(parsed, k, root)
+
+
+def _measured_subject(parsed: ParsedReport, starts: list[int], last_char: int) -> str | None:
+    """'the force now numbers about 50,000': a bare number measuring its verb's subject -> 'force'."""
+    k = _token_at(parsed, starts, last_char)
+    if k is None:
+        return None
+    toks = parsed.tokens
+    verb = toks[k].head
+    if toks[verb].lemma.lower() not in _lexicon().get("measuring_verbs", ()) or verb == k:
+        return None
+    for t in toks[parsed.sentences[toks[verb].sent].token_start:verb]:
+        if t.head == verb and t.dep in ("nsubj", "nsubjpass") and t.pos in ("NOUN", "PROPN"):
+            return t.text.lower()
+    return None
 
 
 def _first_noun_after(parsed: ParsedReport, starts: list[int], pos: int) -> tuple[str, int, str] | None:
