@@ -147,7 +147,7 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
         _absorb_prep(parsed, f)
     spans = [(g, g.source[1], g.source[2]) for g in verbs + others if g.source]
     spans += [(g, g.source[2], min(g.cue)) for g in verbs if g.source and g.source[2] < min(g.cue)]
-    verbs = [f for f in verbs if f.lemma == "cite" or toks[max(f.cue)].tag != "VBG"
+    verbs = [f for f in verbs if f.lemma == "cite" or all(toks[c].tag != "VBG" for c in f.cue)
              or not any(g is not f and a <= max(f.cue) < b for g, a, b in spans)]  # "X, speculating on Y, said"
     kept = []
     for f in verbs:
