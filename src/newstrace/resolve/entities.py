@@ -10,6 +10,8 @@ from . import names as nm
 from .merge_rules import ORG_LABELS, PLACE_LABELS, WorkingEntity as _Entity, display_name, km_between, rank, \
     rule_between, type_of
 
+MAX_BLOCK = 50  # largest prefix/token-set block searched for merge candidates
+
 __all__ = ["ORG_LABELS", "PLACE_LABELS", "EntityResolver", "ResolvedEntity", "resolve_entities"]
 
 
@@ -240,7 +242,10 @@ class EntityResolver:
 
     def _neighbours(self, e: _Entity) -> set[str]:
         out: set[str] = set()
-        for bk in self._keys_of(e):
+        for bk in set(self._keys_of(e)):
+            # a prefix or token-set block shared by very many names says nothing; skip it (blocking cap)
+            if bk[:2] in ("p:", "t:") and len(self._index.get(bk, ())) > MAX_BLOCK:
+                continue
             out |= self._candidates(bk)
         if e.lat is not None:
             out |= self._candidates(f"g:{round(e.lat, 1)},{round(e.lon, 1)}")
