@@ -213,6 +213,10 @@ class Statement:
     cue_spans: tuple[Span, ...] = ()
     content_spans: tuple[Span, ...] = ()
     date: str | None = None  # ISO date of what the statement reports, when the sentence gives one
+    # The attribution relation this statement belongs to, as (speaker, cue, content) spans, when it
+    # is one sentence of a longer quotation: the ledger keeps one statement (one proposition, one
+    # stance, one claim) per sentence, while the relation spans the whole quotation (PolNeAR's unit).
+    relation: tuple[tuple[Span, ...], tuple[Span, ...], tuple[Span, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Attributed statements: find cues over the parse, then source, content, speaker and stance."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Sequence
 
 from ..model import Mention, ParsedReport, Statement
@@ -37,6 +39,7 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                     out.append(_build(parsed, g, who, text, "direct", (), keep_source=False))
                 continue
             rest: list[list[tuple[int, int]]] = []
+            whole = tuple(f.content)
             if split_quotes and f.quote_type == "direct" and len(f.content) > 1:
                 cue_sent = toks[f.cue[0]].sent
                 later = [c for c in f.content if parsed.sentences[cue_sent].end <= c[0]]
@@ -52,10 +55,12 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                 index.note(head, who)
             else:
                 who, speaker_text = Resolved(), ""
-            out.append(_build(parsed, f, who, speaker_text, f.quote_type, ()))
-            for piece in rest:  # "A," she said. "B.": B is a statement of its own
-                out.append(_build(parsed, Found([], f.lemma, None, piece, "direct"), who, speaker_text,
-                                  "direct", (), keep_source=False))
+            head = _build(parsed, f, who, speaker_text, f.quote_type, ())
+            relation = (head.speaker_spans, head.cue_spans, whole) if rest else None
+            out.append(replace(head, relation=relation))
+            for piece in rest:  # "A," she said. "B.": B is a statement of its own, in the same relation
+                out.append(replace(_build(parsed, Found([], f.lemma, None, piece, "direct"), who, speaker_text,
+                                          "direct", (), keep_source=False), relation=relation, cue=head.cue))
             if f.quote_type in ("direct", "mixed", "indirect") and f.source is not None:
                 last_speaker = (speaker_text, who)
         _note_subjects(parsed, index, sent.token_start, sent.token_end)

@@ -57,9 +57,12 @@ def save_report(session: Session, processed, minhash: bytes | None = None,
                                country=m.country, origin=m.origin))
     st_rows = []
     for s in ex.statements:
-        spans = {"speaker": [list(omap.span_to_original(*sp)) for sp in s.speaker_spans],
-                 "cue": [list(omap.span_to_original(*sp)) for sp in s.cue_spans],
-                 "content": [list(omap.span_to_original(*sp)) for sp in s.content_spans]}
+        # spans describe the attribution relation (a quotation split into one statement per
+        # sentence shares its relation's spans); content/start/end describe this statement
+        speaker_spans, cue_spans, content_spans = s.relation or (s.speaker_spans, s.cue_spans, s.content_spans)
+        spans = {"speaker": [list(omap.span_to_original(*sp)) for sp in speaker_spans],
+                 "cue": [list(omap.span_to_original(*sp)) for sp in cue_spans],
+                 "content": [list(omap.span_to_original(*sp)) for sp in content_spans]}
         row = StatementRow(document_id=doc.id, sentence_index=s.sentence, sentence_text=s.sentence_text,
                            start=s.start, end=s.end, speaker_text=s.speaker_text, speaker_name=s.speaker_name,
                            speaker_label=s.speaker_label, cue=s.cue, content=s.content, quote_type=s.quote_type,
