@@ -70,3 +70,28 @@ def seeds_dir():
     if not SEEDS.is_dir():
         pytest.skip("../shared/corpus/seeds is not beside the project")
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def scorer():
+    """The shared evaluation scorer (../shared/eval/score.py) as a module: its matching rules."""
+    import importlib.util
+
+    path = SHARED / "eval" / "score.py"
+    if not path.is_file():
+        pytest.skip("../shared/eval/score.py is not beside the project")
+    spec = importlib.util.spec_from_file_location("newstrace_scorer", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def dev_gold(seeds_dir):
+    """(gold annotations, seeds metadata) for the dev reports."""
+    import yaml
+
+    gold_path = SHARED / "eval" / "gold" / "dev.yaml"
+    if not gold_path.is_file():
+        pytest.skip("../shared/eval/gold/dev.yaml is not beside the project")
+    return yaml.safe_load(gold_path.read_text()), yaml.safe_load((seeds_dir / "metadata.yaml").read_text())

@@ -1,18 +1,14 @@
 """Quantities: every form on sentences written for the tests, then the dev gold on the seeds."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import pytest
-import yaml
 
 from newstrace.extract.nlp import load_nlp, parse_report
 from newstrace.extract.quantities import extract_quantities
 from newstrace.extract.times import link_to_statements
 from newstrace.model import Quantity, Statement
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -112,19 +108,8 @@ def test_link_to_statement(nlp):
 
 
 # --------------------------------------------------------------------------- seeds (dev gold)
-def _scorer():
-    spec = importlib.util.spec_from_file_location("newstrace_scorer", SHARED / "eval" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_gold_quantities_on_seeds(nlp):
-    seeds, gold_path = SHARED / "corpus" / "seeds", SHARED / "eval" / "gold" / "dev.yaml"
-    if not seeds.is_dir() or not gold_path.is_file():
-        pytest.skip("shared corpus not available")
-    gold, score = yaml.safe_load(gold_path.read_text()), _scorer()
-    meta = yaml.safe_load((seeds / "metadata.yaml").read_text())
+def test_gold_quantities_on_seeds(nlp, seeds_dir, dev_gold, scorer):
+    seeds, (gold, meta), score = seeds_dir, dev_gold, scorer
     missed = []
     for key, items in gold["quantities"].items():
         name = gold["documents"][key]["file"]

@@ -1,17 +1,13 @@
 """Time expressions: every form on sentences written for the tests, then the dev gold on the seeds."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 
 import pytest
-import yaml
 
 from newstrace.extract.nlp import load_nlp, parse_report
 from newstrace.extract.times import extract_times, infer_published, link_to_statements, statement_date
 from newstrace.model import Statement, TimeExpr
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -130,20 +126,8 @@ def test_link_and_statement_date(nlp):
 
 
 # --------------------------------------------------------------------------- seeds (dev gold)
-def _scorer():
-    path = SHARED / "eval" / "score.py"
-    spec = importlib.util.spec_from_file_location("newstrace_scorer", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_gold_times_on_seeds(nlp):
-    seeds, gold_path = SHARED / "corpus" / "seeds", SHARED / "eval" / "gold" / "dev.yaml"
-    if not seeds.is_dir() or not gold_path.is_file():
-        pytest.skip("shared corpus not available")
-    gold, score = yaml.safe_load(gold_path.read_text()), _scorer()
-    meta = yaml.safe_load((seeds / "metadata.yaml").read_text())
+def test_gold_times_on_seeds(nlp, seeds_dir, dev_gold, scorer):
+    seeds, (gold, meta), score = seeds_dir, dev_gold, scorer
     missed = []
     for key, items in gold["times"].items():
         name = gold["documents"][key]["file"]
