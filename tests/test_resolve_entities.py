@@ -225,3 +225,57 @@ def test_restored_resolver_keeps_facility_apart():
     keys = again.add_report("d1", [m("depot near Millbrook", "FACILITY", 0, **TOWN), m("Millbrook", "GPE", 1, 40, **TOWN)])
     assert keys[0] != keys[1]
     assert again.entity(keys[0]).parent == keys[1]
+
+
+# --------------------------------------------------------------------------- scale guards
+FIRSTS = ["Ada", "Bela", "Cora", "Dag", "Edda", "Finn", "Gro", "Hal", "Ines", "Jon", "Kari", "Lars"]
+
+
+def crowd(n: int) -> list[list[Mention]]:
+    """n reports, each one distinct person sharing the surname 'Berg', with no shared role."""
+    return [[m(f"{FIRSTS[i % 12]}{chr(97 + i // 12 % 26)}{chr(97 + i // 312 % 26)} Berg", "PERSON", 0)]
+            for i in range(n)]
+
+
+def test_role_merge_found_among_many_people_with_one_surname():
+    """Guards the role block (r:surname|word): it must work once the plain surname block is capped."""
+    r = EntityResolver()
+    for i, ms in enumerate(crowd(120)):
+        r.add_report(f"c{i}", ms)
+    r.add_report("x0", [m("Ola Berg", "PERSON", 0, role="chief of the Fisheries Directorate")])
+    r.add_report("x1", [m("Per Berg", "PERSON", 0, role="Fisheries Directorate chief")])
+    assert entity_with(r, "Ola Berg").key == entity_with(r, "Per Berg").key
+    assert r.lookup("Berg") is None  # ambiguous surname: no holder
+
+
+def test_acronym_blocks_pair_initials_with_expansions_only():
+    r = EntityResolver()
+    r.add_report("d0", [m("Nordic Fishing Agency", "ORG", 0)])
+    for i in range(80):  # many people with the same initials must not hide the acronym
+        r.add_report(f"p{i}", [m(f"Nils {chr(65 + i % 26)}{chr(97 + i // 26)} Fagerli", "PERSON", 0)])
+    r.add_report("d1", [m("NFA", "ORG", 0)])
+    assert entity_with(r, "NFA").key == entity_with(r, "Nordic Fishing Agency").key
+
+
+def test_one_more_report_does_not_scan_a_growing_block():
+    """Regression guard for the N^2 growth: rule checks per added report stay flat as a surname block grows."""
+    from newstrace.resolve import entities as mod
+
+    calls = []
+    real = mod.rule_between
+
+    def counting(a, b, holder):
+        calls.append(1)
+        return real(a, b, holder)
+
+    r = EntityResolver()
+    reports = crowd(400)
+    mod.rule_between, per = counting, []
+    try:
+        for i, ms in enumerate(reports):
+            calls.clear()
+            r.add_report(f"c{i}", ms)
+            per.append(len(calls))
+    finally:
+        mod.rule_between = real
+    assert max(per[300:]) <= max(10, 2 * max(per[:100]))

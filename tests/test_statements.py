@@ -295,3 +295,37 @@ def test_continuation_paragraph_gives_one_statement_per_sentence(nlp):
     cont = [s for s in stmts if s.cue == ""]
     assert len(cont) == 2 and all(s.speaker_name == "Maria Lindqvist" for s in cont)
     assert cont[1].stance == "hedge"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\u201cHARRIS: We will rebuild the pier.\u201d", "We will rebuild the pier.\u201d"),
+    ("\"MS. OKAFOR: The ferry is safe.\"", "The ferry is safe.\""),
+    ("\u201cThe ferry is safe: nobody doubts it.\u201d", "\u201cThe ferry is safe: nobody doubts it.\u201d"),
+    ("\u201cTime: late.\u201d", "\u201cTime: late.\u201d"),
+])
+def test_transcript_speaker_label_leaves_the_content(text, expected):
+    from newstrace.extract.content import drop_speaker_label
+
+    a, b = drop_speaker_label(text, (0, len(text)))
+    assert text[a:b] == expected
+
+
+def test_content_chooser_keeps_the_found_span_first_and_offers_the_sentence_end(nlp):
+    from newstrace.extract.content import Tree
+    from newstrace.extract.content_model import span_candidates
+
+    text = "Officials said the pier would reopen in May, which residents welcomed."
+    parsed = parse_report(nlp, text)
+    span = (text.index("the pier"), text.index(" in May"))
+    cands = span_candidates(parsed, Tree(parsed), [1], span, "indirect", "say")
+    assert cands[0][0] == span
+    spans = {text[a:b] for (a, b), _ in cands}
+    assert "the pier would reopen in May, which residents welcomed" in spans
+
+
+def test_transcript_turn_continues_without_its_label(nlp):
+    text = ("Host Dana Reyes asked the minister about the pier.\n\n"
+            "\u201cMINISTER: The pier will reopen in May. We have the money.\u201d")
+    _parsed, stmts = run(nlp, text)
+    turn = [s for s in stmts if "pier will reopen" in s.content]
+    assert turn and all("MINISTER" not in s.content for s in turn)

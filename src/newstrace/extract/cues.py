@@ -1,7 +1,6 @@
 """Cue finding over the parse: reporting verbs, 'according to', nominal cues, quotes and their content."""
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -9,18 +8,15 @@ from typing import Sequence
 
 from ..model import ParsedReport
 from ..resources import load_yaml
+from . import content_model
+from .content import (EMPTY_OBJECTS, Tree, char_spans, cut_aside, drop_speaker_label, object_content, prep_content,
+                      that_fallback, tidy, trim, vp_content)
 from .cue_model import score_tokens
 from .quotes import QuoteRegion
 
 RELATIVE = {"who", "which", "that", "whom"}
 NO_SOURCE = {"what", "there", "which", "who", "whom", "that", "whoever"}
 TRIVIAL = {"nsubj", "punct", "aux", "advmod", "npadvmod", "neg", "prep", "dative", "dobj", "cc", "mark"}
-OBJECT_TAIL = {"prep", "oprd", "xcomp", "advcl", "acomp", "ccomp"}
-OBJECT_PREPS = {"of", "as", "for", "over"}
-CONTENT_PREPS = {"for", "on", "against", "of", "about"}  # "called for X", "warned against X"
-EMPTY_OBJECTS = {"nothing", "anything", "something", "it", "this", "that", "so"}
-DASHES = {"\u2013", "\u2014", "--"}
-DISCOURSE = {"however", "meanwhile", "still", "instead", "nonetheless", "nevertheless"}
 VETO = 0.15  # a lexicon verb the learned model scores below this is not a cue (tuned end-to-end on train)
 SPEECH_RATIO = 0.7  # learned share of cue uses above which a verb counts as speech
 CUT = 0.5  # learned-only cue threshold, tuned end-to-end on PolNeAR train (0.375/0.5/0.6 tried)
@@ -60,50 +56,6 @@ class Found:
     content: list[tuple[int, int]]  # character spans
     quote_type: str
     cited: str | None = None  # "citing sources familiar with ...": recorded on the citing statement
-
-
-class Tree:
-    """Children lists and subtree edges of a parse, computed once (tokens x depth)."""
-
-    def __init__(self, parsed: ParsedReport):
-        toks = parsed.tokens
-        n = len(toks)
-        self.children: list[list[int]] = [[] for _ in range(n)]
-        self.left = list(range(n))
-        self.right = list(range(n))
-        for t in toks:
-            if t.head != t.i:
-                self.children[t.head].append(t.i)
-        for t in toks:
-            k, steps = t.i, 0
-            while toks[k].head != k and steps < 80:
-                k = toks[k].head
-                steps += 1
-                self.left[k] = min(self.left[k], t.i)
-                self.right[k] = max(self.right[k], t.i)
-        self.quote_starts: list[int] = []
-
-    def child(self, parsed: ParsedReport, i: int, deps: Sequence[str]) -> int | None:
-        for c in self.children[i]:
-            if parsed.tokens[c].dep in deps:
-                return c
-        return None
-
-
-def trim(parsed: ParsedReport, a: int, b: int) -> tuple[int, int] | None:
-    """Token range [a, b] without punctuation or conjunctions at its edges."""
-    toks = parsed.tokens
-    while a <= b and (toks[a].is_punct or toks[a].dep == "cc"):
-        a += 1
-    while b >= a and (toks[b].is_punct or toks[b].dep == "cc"):
-        b -= 1
-    return (a, b) if a <= b else None
-
-
-def _chars(parsed: ParsedReport, rng: tuple[int, int] | None) -> list[tuple[int, int]]:
-    if rng is None:
-        return []
-    return [(parsed.tokens[rng[0]].start, parsed.tokens[rng[1]].end)]
 
 
 def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], s: int,
@@ -157,6 +109,8 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
             owner[0].cited = parsed.text[f.content[0][0]:f.content[-1][1]]
             continue
         kept.append(f)
+    for f in kept + others:
+        f.content = content_model.choose_content(parsed, tree, f.cue, f.content, f.quote_type, f.lemma)
     return sorted(kept + others, key=lambda f: min(f.cue))
 
 
@@ -177,7 +131,8 @@ def _split_citing(parsed: ParsedReport, tree: Tree, f: Found) -> None:
             return
 
 
-def continuation(parsed: ParsedReport, quotes: Sequence[QuoteRegion], s: int, covered: set[int]) -> list[Found]:
+def continuation(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], s: int,
+                 covered: set[int]) -> list[Found]:
     """A paragraph opening with a quote and no cue continues the last speaker's quotation."""
     sent = parsed.sentences[s]
     if s > 0 and parsed.sentences[s - 1].paragraph == sent.paragraph:
@@ -186,7 +141,9 @@ def continuation(parsed: ParsedReport, quotes: Sequence[QuoteRegion], s: int, co
         q = quotes[k]
         if k not in covered and q.start <= sent.start + 1 and not _cue_follows(parsed, q.end):
             covered.add(k)
-            return [Found([], "say", None, [(q.start, q.end)], "continuation")]
+            content = content_model.choose_content(parsed, tree, [], [drop_speaker_label(parsed.text, (q.start, q.end))],
+                                                   "continuation", "say")
+            return [Found([], "say", None, content, "continuation")]
     return []
 
 
@@ -325,7 +282,7 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
         clause = None
     paratactic = False
     if clause is not None:
-        content = _chars(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
+        content = char_spans(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
     elif t.dep == "parataxis" or (t.dep in ("ccomp", "advcl") and toks[t.head].i < i
                                   and all(toks[c].dep in TRIVIAL for c in tree.children[i])):
         if not any(c > i and toks[c].dep == "prep" and toks[c].text.lower() in ("of", "about")
@@ -333,18 +290,18 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
             h = t.head
             before = trim(parsed, tree.left[h], tree.left[i] - 1)
             after = trim(parsed, tree.right[i] + 1, tree.right[h])
-            content = _chars(parsed, before) + _chars(parsed, after)
+            content = char_spans(parsed, before) + char_spans(parsed, after)
             paratactic = True
     src_pos = (toks[src[1]].start, toks[src[2]].end) if isinstance(src, tuple) else (t.start, t.start)
     free = [k for k in in_sent if k not in covered and not (quotes[k].start <= t.start < quotes[k].end)
             and not (quotes[k].start <= src_pos[0] < quotes[k].end)]
-    vp = _vp_content(parsed, tree, i)
+    vp = vp_content(parsed, tree, i)
     if free and vp is not None and not content:
         lo, hi = min(t.start, src_pos[0]), max(t.end, src_pos[1])
         inner = (toks[vp[0]].start, toks[vp[1]].end)
         free = [k for k in free if inner[0] <= quotes[k].start < inner[1] or re.fullmatch(r"[\s,:;\u2014\u2013-]*", parsed.text[quotes[k].end:lo] if
                                                 quotes[k].end <= lo else parsed.text[hi:quotes[k].start])]
-    tail = _object_content(parsed, tree, i) if lemma in lex["object"] or (free and not content) else []
+    tail = object_content(parsed, tree, i) if lemma in lex["object"] or (free and not content) else []
     if free and not content and tail and tail[0][0] < quotes[free[0]].start <= tail[-1][1]:
         content, qtype = tail, "mixed"  # called X "a disgrace": the quote is inside the object
         covered.update(k for k in free if quotes[k].start < tail[-1][1])
@@ -368,15 +325,15 @@ def _verb(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], in_se
     if not content and tail:
         content = tail
     if not content and lemma in lex["object"]:
-        content = _object_content(parsed, tree, i) or _prep_content(parsed, tree, i)
+        content = object_content(parsed, tree, i) or prep_content(parsed, tree, i)
     if not content and lemma not in lex["clause_only"]:
-        content = _that_fallback(parsed, i, sent.token_end)
+        content = that_fallback(parsed, i, sent.token_end)
     if not content:
         return None
     if qtype == "indirect" and len(content) == 1:
-        content = _tidy(parsed, tree, content)
+        content = tidy(parsed, tree, content)
     if qtype in ("indirect", "mixed"):
-        content[-1] = _cut_aside(parsed, content[-1])
+        content[-1] = cut_aside(parsed, content[-1])
     if src == "it":
         return Found(_cue_tokens(parsed, tree, i, lex), lemma, None, content, "passive")
     return Found(_cue_tokens(parsed, tree, i, lex), lemma, src, content, qtype)
@@ -403,50 +360,6 @@ def _next_region(parsed: ParsedReport, quotes: Sequence[QuoteRegion], k: int, af
     return k + 1
 
 
-def _object_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int, int]]:
-    toks = parsed.tokens
-    obj = tree.child(parsed, i, ("dobj",))
-    later = [c for c in tree.children[i] if obj is not None and c > obj and toks[c].dep in ("dobj", "dep", "appos")]
-    if obj is None or toks[obj].pos == "PRON" and toks[obj].text.lower() in ("it", "this", "that") \
-            and not any(toks[c].dep in OBJECT_TAIL for c in tree.children[i] if c > obj):
-        return []
-    end = tree.right[obj]
-    lemma = toks[i].lemma.lower()
-    kids = [c for c in tree.children[i] if c > obj] + [c for d in later for c in tree.children[d] if c > d]
-    if lemma not in ("deny", "reject", "dismiss", "refute", "dispute", "confirm", "allege") and not any(
-            toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp")
-            or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS) for c in kids):
-        return []  # "called her brother": no complement, no attribution
-    for c in kids:
-        if toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp") \
-                or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS):
-            end = max(end, tree.right[c])  # "accused Russia – a member – of breaching ...": the later object's prep
-    return _chars(parsed, trim(parsed, tree.left[obj], end))
-
-
-def _prep_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int, int]]:
-    """ "called for an inquiry", "warned of delays": the verb's own preposition and its object."""
-    toks = parsed.tokens
-    c = tree.child(parsed, i, ("prep",))
-    if c is None or c != i + 1 or toks[c].text.lower() not in CONTENT_PREPS:
-        return []
-    p = tree.child(parsed, c, ("pobj", "pcomp"))
-    if p is None or toks[p].ent_type in ("DATE", "TIME") or toks[p].lemma.lower() in EMPTY_OBJECTS:
-        return []
-    return _chars(parsed, trim(parsed, c, tree.right[c]))
-
-
-def _that_fallback(parsed: ParsedReport, i: int, sent_end: int) -> list[tuple[int, int]]:
-    """Misparsed "said for the first time that ...": content from the next "that" to the end."""
-    toks = parsed.tokens
-    for k in range(i + 1, min(i + 8, sent_end)):
-        if toks[k].pos in ("VERB", "AUX") or toks[k].is_punct:
-            return []
-        if toks[k].text.lower() == "that" and toks[k].dep in ("mark", "advmod", "nsubj"):
-            return _chars(parsed, trim(parsed, k, sent_end - 1))
-    return []
-
-
 def _according(parsed: ParsedReport, tree: Tree, i: int, a: int, b: int) -> Found | None:
     toks = parsed.tokens
     to = i + 1
@@ -460,7 +373,7 @@ def _according(parsed: ParsedReport, tree: Tree, i: int, a: int, b: int) -> Foun
     before, after = trim(parsed, a, lo - 1), trim(parsed, hi + 1, b - 1)
     if before is not None and any(toks[k].pos in ("VERB", "AUX") for k in range(before[0], before[1] + 1)):
         after = None  # "A happened, according to X, more than ...": the tail is an aside
-    content = _chars(parsed, before) + _chars(parsed, after)
+    content = char_spans(parsed, before) + char_spans(parsed, after)
     if not content:
         return None
     return Found([i, to], "according", (pobj, src[0], src[1]), content, "according_to")
@@ -487,7 +400,7 @@ def _nominal(parsed: ParsedReport, tree: Tree, i: int) -> Found | None:
                 src = (p, tree.left[p], tree.right[p])
     if src is None:
         return None
-    content = _chars(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
+    content = char_spans(parsed, trim(parsed, tree.left[clause], tree.right[clause]))
     return Found([i], toks[i].lemma.lower(), src, content, "nominal") if content else None
 
 
@@ -495,7 +408,7 @@ def _learned(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> Found | Non
     """A cue found by the learned model only: its clause, or its complements after the verb, as content."""
     toks = parsed.tokens
     cue = _cue_tokens(parsed, tree, i, lex)
-    content = _vp_content(parsed, tree, i)
+    content = vp_content(parsed, tree, i)
     if content is None or (content[0] == content[1] and toks[content[0]].lemma.lower() in EMPTY_OBJECTS):
         return None
     first = content[0]
@@ -505,85 +418,8 @@ def _learned(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> Found | Non
     source = src if isinstance(src, tuple) else None
     if source is None and toks[i].tag == "VBG" and toks[i].dep in ("advcl", "acl"):
         return None  # a dangling participle ("emerged online showing ...") reports nothing
-    return Found(cue, toks[i].lemma.lower(), source, _tidy(parsed, tree, _chars(parsed, content)),
+    return Found(cue, toks[i].lemma.lower(), source, tidy(parsed, tree, char_spans(parsed, content)),
                  "indirect" if source else "passive")
-
-
-def _cut_aside(parsed: ParsedReport, span: tuple[int, int]) -> tuple[int, int]:
-    """Drop a trailing dash-led aside of the writer ("... are due – possibly linked to ...")."""
-    toks = parsed.tokens
-    starts = _token_starts(parsed)
-    a = bisect.bisect_left(starts, span[0])
-    b = bisect.bisect_right(starts, span[1] - 1) - 1
-    dashes = [k for k in range(a + 2, b) if toks[k].text in DASHES]
-    if len(dashes) != 1:
-        return span  # a paired dash is a parenthesis inside the content
-    k = dashes[0]
-    nxt = toks[k + 1]
-    if nxt.pos == "ADV" and k + 2 <= b and toks[k + 2].tag == "VBG" or nxt.tag == "VBG":
-        rng = trim(parsed, a, k - 1)
-        if rng:
-            end = rng[1] + 1 if toks[rng[1] + 1].text in ("\u201d", '"', "''") else rng[1]
-            return (toks[rng[0]].start, toks[end].end)
-    return span
-
-
-_TOKEN_STARTS: dict[int, list[int]] = {}
-
-
-def _token_starts(parsed: ParsedReport) -> list[int]:
-    key = id(parsed.tokens)
-    if key not in _TOKEN_STARTS:
-        _TOKEN_STARTS.clear()
-        _TOKEN_STARTS[key] = [t.start for t in parsed.tokens]
-    return _TOKEN_STARTS[key]
-
-
-def _tidy(parsed: ParsedReport, tree: Tree, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop a leading "However," and a trailing comma-led relative, participle or apposition."""
-    toks = parsed.tokens
-    starts = _token_starts(parsed)
-    a = bisect.bisect_left(starts, content[0][0])
-    b = bisect.bisect_right(starts, content[0][1] - 1) - 1
-    if a + 1 < b and toks[a].text.lower() in DISCOURSE and toks[a + 1].text == ",":
-        a += 2
-    for k in range(b - 1, a, -1):
-        if toks[k].text != ",":
-            continue
-        h = k + 1
-        while toks[h].head != h and k < toks[h].head <= b:
-            h = toks[h].head
-        if toks[h].dep in ("relcl", "acl", "appos", "advcl") and tree.left[h] == k + 1 and tree.right[h] >= b - 1:
-            b = k - 1
-        break
-    rng = trim(parsed, a, b)
-    return _chars(parsed, rng) if rng else content
-
-
-def _vp_content(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int] | None:
-    """Clause or complements right of verb `i` up to a comma-led adverbial clause or conjunct."""
-    toks = parsed.tokens
-    clause = tree.child(parsed, i, ("ccomp",))
-    if clause is not None and clause > i:
-        return trim(parsed, tree.left[clause], tree.right[clause])
-    lo = hi = None
-    for c in sorted(tree.children[i]):
-        if c <= i or toks[c].dep in ("punct", "cc", "prt", "neg", "aux", "advmod"):
-            continue
-        if toks[c].dep in ("conj", "parataxis") or (toks[c].dep in ("advcl", "npadvmod") and toks[c - 1].is_punct) \
-                or (toks[tree.left[c] - 1].text in (",", ";", "--") and toks[c].dep not in ("dobj", "ccomp", "xcomp")):
-            break
-        if toks[c].dep == "prep" and lo is None:
-            p = tree.child(parsed, c, ("pobj", "pcomp"))
-            if p is None:
-                continue
-            lo = tree.left[p]
-        elif lo is None:
-            lo = tree.left[c]
-        hi = tree.right[c]
-    if lo is None or hi is None:
-        return None
-    return trim(parsed, lo, hi)
 
 
 def _reaches(toks, k: int, targets: Sequence[int]) -> bool:

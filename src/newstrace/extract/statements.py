@@ -30,7 +30,7 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
     for sent in parsed.sentences:
         found = find_in_sentence(parsed, tree, quotes, sent.i, covered)
         if not found and last_speaker is not None:
-            found = continuation(parsed, quotes, sent.i, covered)
+            found = continuation(parsed, tree, quotes, sent.i, covered)
         for f in found:
             if f.source is None and f.quote_type == "continuation":
                 text, who = last_speaker  # type: ignore[misc]

@@ -10,7 +10,9 @@ from . import names as nm
 from .merge_rules import ORG_LABELS, PLACE_LABELS, WorkingEntity as _Entity, display_name, km_between, rank, \
     rule_between, type_of
 
-MAX_BLOCK = 50  # largest prefix/token-set block searched for merge candidates
+MAX_BLOCK = 50  # largest prefix/token-set/surname block searched for merge candidates
+MAX_HOLDERS = 50  # a surname held by more full names than this is ambiguous for good: stop indexing it
+_CAPPED = ("p:", "t:", "s:", "A:")  # blocks that say nothing once they hold very many entities
 
 __all__ = ["ORG_LABELS", "PLACE_LABELS", "EntityResolver", "ResolvedEntity", "resolve_entities"]
 
@@ -40,6 +42,13 @@ class EntityResolver:
         self._ents: dict[str, _Entity] = {}
         self._redirect: dict[str, str] = {}
         self._index: dict[str, set[str]] = {}
+        self._indexed: dict[str, set[str]] = {}  # entity key -> names already in the index
+        self._indexed_roles: dict[str, set[str]] = {}  # entity key -> roles already in the index
+        self._geo_indexed: set[str] = set()
+        self._place_indexed: set[str] = set()  # gazetteer-id keys written for every name
+        self._full_surnames: set[str] = set()  # surnames with too many full-name holders (f: not kept)
+        self._parents: dict[str, tuple[int, str | None]] = {}  # key -> (epoch, parent key)
+        self._epoch = 0  # bumped whenever a name, role or merge could change some parent
         self._next = 1
         for r in known:
             e = self._new(r.key)
@@ -80,9 +89,14 @@ class EntityResolver:
 
     def canonical_key(self, key: str) -> str:
         """Current key of an entity (keys of merged-away entities redirect to the survivor)."""
-        while key in self._redirect:
-            key = self._redirect[key]
-        return key
+        root = key
+        while root in self._redirect:
+            root = self._redirect[root]
+        while key != root:  # path compression: later look-ups take one step
+            nxt = self._redirect[key]
+            self._redirect[key] = root
+            key = nxt
+        return root
 
     def lookup(self, name: str) -> str | None:
         """Current key of the entity holding `name` (exact, alias or unambiguous surname), else None."""
@@ -91,9 +105,7 @@ class EntityResolver:
         if hits:
             return sorted(hits)[0]
         if nm.is_single_word(form):
-            full = [k for k in self._candidates("s:" + nm.surname_of(form)) if self._ents[k].full_names()]
-            if len(full) == 1:
-                return full[0]
+            return self._unique_surname_holder(nm.surname_of(form))
         return None
 
     def chain_of(self, key: str | None) -> tuple[str, ...]:
@@ -108,7 +120,7 @@ class EntityResolver:
                 if info and info.country:
                     out.append(self._ensure(info.country))
                     break
-            key = self._parent_of(e)
+            key = self._memo_parent(e)
         return tuple(dict.fromkeys(out))
 
     def redirects(self) -> dict[str, str]:
@@ -125,7 +137,7 @@ class EntityResolver:
             key=key, name=self._display_name(e), type=self._type_of(e),
             aliases=tuple(sorted(e.names, key=lambda n: (-e.names[n], n))),
             roles=tuple(r for r, _ in e.roles.most_common()), lat=e.lat, lon=e.lon, country=e.country,
-            merges=tuple(e.merges), parent=self._parent_of(e), mentions=e.mentions, documents=tuple(sorted(e.docs)))
+            merges=tuple(e.merges), parent=self._memo_parent(e), mentions=e.mentions, documents=tuple(sorted(e.docs)))
 
     def entities(self) -> list[ResolvedEntity]:
         """Every live entity with its name, type, aliases, roles, place, merges and parent key."""
@@ -185,8 +197,9 @@ class EntityResolver:
             e = self._ents[sorted(hits, key=lambda k: -self._ents[k].mentions)[0]]
         else:
             e = self._new()
+        norms = {nm.normalize_name(n) for n in e.names} if any(s not in e.names for s in g.surfaces) else set()
         for s in g.surfaces:
-            if s not in e.names and e.names and nm.normalize_name(s) in {nm.normalize_name(n) for n in e.names}:
+            if s not in e.names and e.names and nm.normalize_name(s) in norms:
                 e.merges.append(Merge(s, self._display_name(e), "spelling", "same name once case, hyphens, dots and accents are ignored"))
         for s in g.surfaces:
             info = nm.lookup_alias(s)
@@ -212,6 +225,7 @@ class EntityResolver:
             if m.country and not e.country:
                 e.country = m.country
         e.docs.add(doc_id)
+        self._epoch += 1  # labels and roles moved: parents may differ
         self._index_entity(e)
         return self._link(e.key)
 
@@ -231,20 +245,23 @@ class EntityResolver:
                     break
         return key
 
-    def _keys_of(self, e: _Entity) -> list[str]:
+    def _keys_of(self, e: _Entity, names: Iterable[str] | None = None, search: bool = False) -> list[str]:
+        """Index keys of `names` (default: all names of `e`); `search`: the keys to look them up by."""
         keys = []
-        for n in e.names:
-            keys += nm.blocking_keys(n) + ["c:" + nm.core_org_name(n)]
+        for n in e.names if names is None else names:
+            keys += nm.blocking_keys(n, search) + ["c:" + nm.core_org_name(n)]
             if e.place_like():
                 ids = nm.place_ids(n)
                 keys += [f"gid:{i}" for i in ids] if len(ids) == 1 else []
         return keys
 
     def _neighbours(self, e: _Entity) -> set[str]:
+        """Keys of entities sharing a block with `e`, looked up from the side each rule needs."""
         out: set[str] = set()
-        for bk in set(self._keys_of(e)):
-            # a prefix or token-set block shared by very many names says nothing; skip it (blocking cap)
-            if bk[:2] in ("p:", "t:") and len(self._index.get(bk, ())) > MAX_BLOCK:
+        for bk in set(self._lookup_keys(e)):
+            raw = self._index.get(bk)
+            # a prefix, token-set, surname or initials block shared by very many names says nothing (blocking cap)
+            if not raw or bk[:2] in _CAPPED and len(raw) > MAX_BLOCK and len(self._candidates(bk)) > MAX_BLOCK:
                 continue
             out |= self._candidates(bk)
         if e.lat is not None:
@@ -252,15 +269,36 @@ class EntityResolver:
         # a bare surname waits for its full name: look the other way too
         for n in e.full_names():
             out |= self._candidates("n:" + nm.surname_of(n))
+        for n in e.names:
+            if nm.is_single_word(n):
+                holder = self._unique_surname_holder(nm.surname_of(n))
+                if holder:
+                    out.add(holder)
         return out
+
+    def _lookup_keys(self, e: _Entity) -> list[str]:
+        """Blocks to search: acronyms look at expansions (A:) and expansions at acronyms (a:); persons
+        with a role look at same-surname persons sharing a role word (r:)."""
+        return self._keys_of(e, search=True) + self._role_keys(e, e.roles)
+
+    def _role_keys(self, e: _Entity, roles: Iterable[str]) -> list[str]:
+        """'r:surname|word' for each full name and distinctive role word: the role rule's block."""
+        words = {w for r in roles for w in nm.role_tokens(r)}
+        return [f"r:{nm.surname_of(n)}|{w}" for n in e.full_names() for w in words]
 
     def _rule_between(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
         """(alias, rule, evidence) when a rule in merge_rules.py says `a` and `b` are one entity."""
         return rule_between(a, b, self._unique_surname_holder)
 
     def _unique_surname_holder(self, surname: str) -> str | None:
-        full = {k for k in self._candidates("s:" + surname)
-                if any(nm.surname_of(f) == surname for f in self._ents[k].full_names())}
+        """The only entity with a full name ending in `surname` (f: block), else None."""
+        if surname in self._full_surnames:
+            return None
+        full = self._candidates("f:" + surname)
+        if len(full) > MAX_HOLDERS:  # ambiguous for good: drop the block
+            self._full_surnames.add(surname)
+            self._index.pop("f:" + surname, None)
+            return None
         return next(iter(full)) if len(full) == 1 else None
 
     # ------------------------------------------------------------------ bookkeeping
@@ -273,12 +311,40 @@ class EntityResolver:
         return e
 
     def _candidates(self, bkey: str) -> set[str]:
-        return {self.canonical_key(k) for k in self._index.get(bkey, ())} & self._ents.keys()
+        """Live keys of a block; a block holding merged-away keys is rewritten to live keys once."""
+        raw = self._index.get(bkey)
+        if not raw:
+            return set()
+        live = {self.canonical_key(k) for k in raw}
+        if len(live) < len(raw):
+            self._index[bkey] = set(live)
+        return live
 
     def _index_entity(self, e: _Entity) -> None:
-        for bk in self._keys_of(e):
-            self._index.setdefault(bk, set()).add(e.key)
-        if e.lat is not None:
+        """Index what is new about `e`: names and roles not yet indexed, coordinates once."""
+        done = self._indexed.setdefault(e.key, set())
+        place = e.place_like()
+        if place and e.key not in self._place_indexed:
+            done.clear()  # gazetteer-id keys now apply to every name
+            self._place_indexed.add(e.key)
+        new = [n for n in e.names if n not in done]
+        if new:
+            self._epoch += 1
+            for bk in self._keys_of(e, new):
+                self._index.setdefault(bk, set()).add(e.key)
+            done.update(new)
+        for n in e.full_names() if new else ():
+            s = nm.surname_of(n)
+            if s not in self._full_surnames:
+                self._index.setdefault("f:" + s, set()).add(e.key)
+        roles = self._indexed_roles.setdefault(e.key, set())
+        if new or any(r not in roles for r in e.roles):
+            self._epoch += 1
+            for bk in self._role_keys(e, e.roles if new else [r for r in e.roles if r not in roles]):
+                self._index.setdefault(bk, set()).add(e.key)
+            roles.update(e.roles)
+        if e.lat is not None and e.key not in self._geo_indexed:
+            self._geo_indexed.add(e.key)
             for dl in (-0.1, 0.0, 0.1):
                 for dn in (-0.1, 0.0, 0.1):
                     self._index.setdefault(f"g:{round(e.lat + dl, 1)},{round(e.lon + dn, 1)}", set()).add(e.key)
@@ -301,6 +367,17 @@ class EntityResolver:
         keep.country = keep.country or gone.country
         del self._ents[gone.key]
         self._redirect[gone.key] = keep.key
+        # the index already holds gone's names and roles under its key, which now redirects to keep
+        self._indexed.setdefault(keep.key, set()).update(self._indexed.pop(gone.key, ()))
+        self._indexed_roles.setdefault(keep.key, set()).update(self._indexed_roles.pop(gone.key, ()))
+        if gone.key in self._place_indexed and keep.key not in self._place_indexed:
+            self._indexed[keep.key] = set()  # keep's own names still lack gazetteer-id keys
+        if gone.key in self._geo_indexed and keep.lat == gone.lat and keep.lon == gone.lon:
+            self._geo_indexed.add(keep.key)
+        self._place_indexed.discard(gone.key)
+        self._geo_indexed.discard(gone.key)
+        self._parents.pop(gone.key, None)
+        self._epoch += 1
         self._index_entity(keep)
         return keep.key
 
@@ -309,6 +386,15 @@ class EntityResolver:
 
     def _type_of(self, e: _Entity) -> str:
         return type_of(e)
+
+    def _memo_parent(self, e: _Entity) -> str | None:
+        """`_parent_of`, remembered until a name, role or merge anywhere could change it."""
+        hit = self._parents.get(e.key)
+        if hit is not None and hit[0] == self._epoch:
+            return hit[1]
+        parent = self._parent_of(e)
+        self._parents[e.key] = (self._epoch, parent)  # the epoch after any table entity it created
+        return parent
 
     def _parent_of(self, e: _Entity) -> str | None:
         for n in e.names:

@@ -128,11 +128,14 @@ def rule_between(a: WorkingEntity, b: WorkingEntity, surname_holder: Callable[[s
 
 def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     """Same surname, different first names, matching roles, never in one sentence ('John'/'Jack Kirby')."""
-    if a.sentences & b.sentences:
+    if a.sentences & b.sentences or not a.roles or not b.roles:
         return None
+    by_surname: dict[str, list[str]] = {}
+    for o in b.full_names():  # bucket by surname: linear in the names, not their product
+        by_surname.setdefault(nm.surname_of(o), []).append(o)
     for n in a.full_names():
-        for o in b.full_names():
-            if nm.surname_of(n) != nm.surname_of(o) or nm.first_name_of(n) == nm.first_name_of(o):
+        for o in by_surname.get(nm.surname_of(n), ()):
+            if nm.first_name_of(n) == nm.first_name_of(o):
                 continue
             for ra in a.roles:
                 for rb in b.roles:

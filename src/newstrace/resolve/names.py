@@ -112,19 +112,21 @@ def prefix_keys(name: str) -> list[str]:
     return sorted({t[:3] for t in name_tokens(name) if len(t) >= 3})
 
 
-def blocking_keys(name: str) -> list[str]:
-    """Every key under which a name is indexed: normalised, surname, acronym, sorted, prefixes."""
-    return list(_blocking_keys(name))
+def blocking_keys(name: str, search: bool = False) -> list[str]:
+    """Keys under which a name is indexed (or, with `search`, looked up): normalised, surname,
+    sorted tokens, prefixes, and initials -- 'A:' holds expansions, 'a:' acronyms, so an acronym
+    searches the expansions and an expansion the acronyms, never initials against initials."""
+    return list(_blocking_keys(name, search))
 
 
 @lru_cache(maxsize=1 << 16)
-def _blocking_keys(name: str) -> tuple[str, ...]:
+def _blocking_keys(name: str, search: bool) -> tuple[str, ...]:
     keys = ["n:" + normalize_name(name), "s:" + surname_of(name), "t:" + sorted_tokens_key(name)]
     acr = acronym_of(name)
     if acr:
-        keys.append("a:" + acr)
+        keys.append(("a:" if search else "A:") + acr)
     if looks_like_acronym(name):
-        keys.append("a:" + normalize_name(name).replace(" ", ""))
+        keys.append(("A:" if search else "a:") + normalize_name(name).replace(" ", ""))
     keys.extend("p:" + p for p in prefix_keys(name))
     return tuple(keys)
 
