@@ -46,6 +46,7 @@ class EntityResolver:
         self._indexed_roles: dict[str, set[str]] = {}  # entity key -> roles already in the index
         self._geo_indexed: set[str] = set()
         self._place_indexed: set[str] = set()  # gazetteer-id keys written for every name
+        self._dead: set[str] = set()  # capped blocks found to hold too many entities: never searched again
         self._full_surnames: set[str] = set()  # surnames with too many full-name holders (f: not kept)
         self._parents: dict[str, tuple[int, str | None]] = {}  # key -> (epoch, parent key)
         self._epoch = 0  # bumped whenever a name, role or merge could change some parent
@@ -227,15 +228,19 @@ class EntityResolver:
         e.docs.add(doc_id)
         self._epoch += 1  # labels and roles moved: parents may differ
         self._index_entity(e)
-        return self._link(e.key)
+        roles = {mentions[i].role.strip() for i in g.members if mentions[i].role}
+        return self._link(e.key, {*g.surfaces, g.form}, roles)
 
-    def _link(self, key: str) -> str:
-        """Merge `key` with every blocked candidate a rule accepts, until nothing changes."""
+    def _link(self, key: str, names: set[str], roles: set[str]) -> str:
+        """Merge `key` with every blocked candidate a rule accepts, until nothing changes.
+
+        Candidates are searched only by the `names` and `roles` this report gave the entity (and
+        its coordinates): its older names were linked when they arrived."""
         changed = True
         while changed:
             changed = False
             e = self._ents[key]
-            for other in sorted(self._neighbours(e)):
+            for other in sorted(self._neighbours(e, names, roles)):
                 if other == key or other not in self._ents:
                     continue
                 found = self._rule_between(e, self._ents[other])
@@ -255,36 +260,47 @@ class EntityResolver:
                 keys += [f"gid:{i}" for i in ids] if len(ids) == 1 else []
         return keys
 
-    def _neighbours(self, e: _Entity) -> set[str]:
-        """Keys of entities sharing a block with `e`, looked up from the side each rule needs."""
+    def _neighbours(self, e: _Entity, names: set[str], roles: set[str]) -> set[str]:
+        """Keys of entities sharing a block with `names`/`roles` of `e`, looked up from the side each rule needs."""
         out: set[str] = set()
-        for bk in set(self._lookup_keys(e)):
-            raw = self._index.get(bk)
-            # a prefix, token-set, surname or initials block shared by very many names says nothing (blocking cap)
-            if not raw or bk[:2] in _CAPPED and len(raw) > MAX_BLOCK and len(self._candidates(bk)) > MAX_BLOCK:
+        for bk in set(self._lookup_keys(e, names, roles)):
+            if bk in self._dead:
                 continue
-            out |= self._candidates(bk)
+            raw = self._index.get(bk)
+            if not raw:
+                continue
+            live = self._candidates(bk)
+            # a prefix, token-set, surname or initials block shared by very many names says nothing (blocking cap)
+            if bk[:2] in _CAPPED and len(live) > MAX_BLOCK:
+                self._dead.add(bk)
+                continue
+            out |= live
         if e.lat is not None:
             out |= self._candidates(f"g:{round(e.lat, 1)},{round(e.lon, 1)}")
-        # a bare surname waits for its full name: look the other way too
-        for n in e.full_names():
-            out |= self._candidates("n:" + nm.surname_of(n))
-        for n in e.names:
-            if nm.is_single_word(n):
+        for n in names:
+            if not nm.is_single_word(n):  # a bare surname waits for its full name: look the other way too
+                out |= self._candidates("n:" + nm.surname_of(n))
+            else:
                 holder = self._unique_surname_holder(nm.surname_of(n))
                 if holder:
                     out.add(holder)
         return out
 
-    def _lookup_keys(self, e: _Entity) -> list[str]:
+    def _lookup_keys(self, e: _Entity, names: set[str], roles: set[str]) -> list[str]:
         """Blocks to search: acronyms look at expansions (A:) and expansions at acronyms (a:); persons
         with a role look at same-surname persons sharing a role word (r:)."""
-        return self._keys_of(e, search=True) + self._role_keys(e, e.roles)
+        return self._keys_of(e, names, search=True) + self._role_keys_new(e, names, roles)
 
-    def _role_keys(self, e: _Entity, roles: Iterable[str]) -> list[str]:
-        """'r:surname|word' for each full name and distinctive role word: the role rule's block."""
-        words = {w for r in roles for w in nm.role_tokens(r)}
-        return [f"r:{nm.surname_of(n)}|{w}" for n in e.full_names() for w in words]
+    def _role_keys_new(self, e: _Entity, names: Iterable[str], roles: Iterable[str]) -> list[str]:
+        """Role blocks touched by new full names (with every role) or new roles (with every surname)."""
+        new_words = {w for r in roles for w in nm.role_tokens(r)}
+        words = new_words | {w for r in e.roles for w in nm.role_tokens(r)} if any(
+            not nm.is_single_word(n) for n in names) else new_words
+        surnames = {nm.surname_of(n) for n in names if not nm.is_single_word(n)}
+        keys = {f"r:{s}|{w}" for s in surnames for w in words}
+        if new_words:
+            keys.update(f"r:{s}|{w}" for s in {nm.surname_of(n) for n in e.full_names()} for w in new_words)
+        return list(keys)
 
     def _rule_between(self, a: _Entity, b: _Entity) -> tuple[str, str, str] | None:
         """(alias, rule, evidence) when a rule in merge_rules.py says `a` and `b` are one entity."""
@@ -333,14 +349,16 @@ class EntityResolver:
             for bk in self._keys_of(e, new):
                 self._index.setdefault(bk, set()).add(e.key)
             done.update(new)
-        for n in e.full_names() if new else ():
+        for n in new:
+            if nm.is_single_word(n):
+                continue
             s = nm.surname_of(n)
             if s not in self._full_surnames:
                 self._index.setdefault("f:" + s, set()).add(e.key)
         roles = self._indexed_roles.setdefault(e.key, set())
         if new or any(r not in roles for r in e.roles):
             self._epoch += 1
-            for bk in self._role_keys(e, e.roles if new else [r for r in e.roles if r not in roles]):
+            for bk in self._role_keys_new(e, new, [r for r in e.roles if r not in roles]):
                 self._index.setdefault(bk, set()).add(e.key)
             roles.update(e.roles)
         if e.lat is not None and e.key not in self._geo_indexed:

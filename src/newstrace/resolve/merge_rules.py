@@ -17,6 +17,7 @@ ORG_LABELS = frozenset({"ORG", "MEDIA", "NORP"})
 _FACILITY_FILLER = frozenset({"the", "a", "an", "of", "in", "near", "at", "outside", "by", "on"})
 
 Rule = tuple[str, str, str]  # (alias, rule, evidence)
+TYPO_NAMES = 20  # names per entity the typo rule compares (the most frequent): caps a quadratic scan
 
 
 @dataclass
@@ -104,13 +105,9 @@ def rule_between(a: WorkingEntity, b: WorkingEntity, surname_holder: Callable[[s
     `surname_holder(s)` is the key of the only entity with a full name ending in surname `s`.
     """
     for x, y in ((a, b), (b, a)):
-        for n in x.names:
-            for o in y.names:
-                if nm.looks_like_acronym(n) and not nm.is_single_word(o) and nm.acronym_of(o) == nm.normalize_name(n):
-                    return n, "acronym", f"'{n}' is the initials of '{o}'"
-                if (not nm.is_single_word(n) or not nm.is_single_word(o)) and nm.core_org_name(n) == nm.core_org_name(o) \
-                        and not x.is_person() and not y.is_person() and nm.normalize_name(n) != nm.normalize_name(o):
-                    return n, "spelling", f"'{n}' and '{o}' differ only by a generic word"
+        hit = _acronym_or_spelling(x, y)
+        if hit:
+            return hit
         if x.is_bare_surname() and y.full_names() and not x.place_like():
             s = nm.normalize_name(next(iter(x.names)))
             if any(nm.surname_of(f) == s for f in y.full_names()) and surname_holder(s) == y.key:
@@ -126,6 +123,42 @@ def rule_between(a: WorkingEntity, b: WorkingEntity, surname_holder: Callable[[s
     return typo_rule(a, b)
 
 
+def _acronym_or_spelling(x: WorkingEntity, y: WorkingEntity) -> Rule | None:
+    """A name of `x` is the initials of a name of `y`, or both differ only by a generic word.
+
+    `y`'s names are bucketed by initials and core name, so the cost is linear in the names;
+    for each name of `x` the first matching name of `y` (in `y`'s order) wins, as a full scan would."""
+    orgs = not x.is_person() and not y.is_person()
+    by_acr: dict[str, int] = {}
+    by_core: dict[str, list[int]] = {}
+    ys = list(y.names)
+    for i, o in enumerate(ys):
+        if not nm.is_single_word(o):
+            by_acr.setdefault(nm.acronym_of(o) or "", i)
+        if orgs:
+            by_core.setdefault(nm.core_org_name(o), []).append(i)
+    for n in x.names:
+        best: tuple[int, int] | None = None  # (index in y, 0 acronym / 1 spelling)
+        if nm.looks_like_acronym(n):
+            i = by_acr.get(nm.normalize_name(n))
+            if i is not None:
+                best = (i, 0)
+        if orgs:
+            single, norm = nm.is_single_word(n), nm.normalize_name(n)
+            for i in by_core.get(nm.core_org_name(n), ()):
+                if best is not None and i >= best[0]:
+                    break
+                if (not single or not nm.is_single_word(ys[i])) and norm != nm.normalize_name(ys[i]):
+                    best = (i, 1)
+                    break
+        if best is not None:
+            o = ys[best[0]]
+            if best[1] == 0:
+                return n, "acronym", f"'{n}' is the initials of '{o}'"
+            return n, "spelling", f"'{n}' and '{o}' differ only by a generic word"
+    return None
+
+
 def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     """Same surname, different first names, matching roles, never in one sentence ('John'/'Jack Kirby')."""
     if a.sentences & b.sentences or not a.roles or not b.roles:
@@ -133,14 +166,27 @@ def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     by_surname: dict[str, list[str]] = {}
     for o in b.full_names():  # bucket by surname: linear in the names, not their product
         by_surname.setdefault(nm.surname_of(o), []).append(o)
+    pair = _matching_roles(a, b)
+    if pair is None:
+        return None
     for n in a.full_names():
-        for o in by_surname.get(nm.surname_of(n), ()):
-            if nm.first_name_of(n) == nm.first_name_of(o):
-                continue
-            for ra in a.roles:
-                for rb in b.roles:
-                    if nm.roles_match(ra, rb):
-                        return n, "role", f"same surname and role: '{ra}' / '{rb}'"
+        if any(nm.first_name_of(n) != nm.first_name_of(o) for o in by_surname.get(nm.surname_of(n), ())):
+            return n, "role", f"same surname and role: '{pair[0]}' / '{pair[1]}'"
+    return None
+
+
+def _matching_roles(a: WorkingEntity, b: WorkingEntity) -> tuple[str, str] | None:
+    """The first (role of a, role of b) naming the same post; `b`'s roles bucketed by word."""
+    rbs = list(b.roles)
+    by_word: dict[str, list[int]] = {}
+    for i, rb in enumerate(rbs):
+        for w in nm.role_tokens(rb):
+            by_word.setdefault(w, []).append(i)
+    for ra in a.roles:
+        cands = sorted({i for w in nm.role_tokens(ra) for i in by_word.get(w, ())})
+        for i in cands:
+            if nm.roles_match(ra, rbs[i]):
+                return ra, rbs[i]
     return None
 
 
@@ -190,19 +236,52 @@ def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     if a.is_facility() != b.is_facility():
         return None
     min_len, min_ratio = nm.typo_thresholds()
-    for n in a.names:
-        for o in b.names:
-            nn, no = nm.normalize_name(n), nm.normalize_name(o)
-            if nn == no or min(len(nn), len(no)) < min_len:
+    bs = _typo_names(b, min_len)
+    by_first: dict[str, list[int]] = {}
+    by_prefix: dict[str, list[int]] = {}
+    for i, no in enumerate(bs):
+        by_first.setdefault(no.split()[0], []).append(i)
+        if len(no) >= 5:
+            by_prefix.setdefault(no[:5], []).append(i)
+    for nn, n in ((nm.normalize_name(n), n) for n in _top_names(a)):
+        if len(nn) < min_len:
+            continue
+        cands = set(by_first.get(nn.split()[0], ()))
+        if not person and len(nn) >= 5:
+            cands.update(by_prefix.get(nn[:5], ()))
+        for i in sorted(cands):
+            no = bs[i]
+            if nn == no:
                 continue
-            tn, to = nn.split(), no.split()
-            if person and tn[0] != to[0]:
-                continue
-            if tn[0] != to[0] and len(common_prefix(nn, no)) < 5:
-                continue
-            if fuzz.ratio(nn, no) >= min_ratio:
-                return n, "typo", f"'{n}' ~ '{o}' (ratio {fuzz.ratio(nn, no):.0f})"
+            ratio = fuzz.ratio(nn, no)
+            if ratio >= min_ratio:
+                return n, "typo", f"'{n}' ~ '{bs.names[i]}' (ratio {ratio:.0f})"
     return None
+
+
+class _Normed(list):
+    """Normalised names with the surface names they came from (`names`)."""
+
+    names: list[str]
+
+
+def _top_names(e: WorkingEntity) -> list[str]:
+    """The entity's TYPO_NAMES most frequent names, in the entity's own order."""
+    if len(e.names) <= TYPO_NAMES:
+        return list(e.names)
+    keep = {n for n, _ in e.names.most_common(TYPO_NAMES)}
+    return [n for n in e.names if n in keep]
+
+
+def _typo_names(e: WorkingEntity, min_len: int) -> _Normed:
+    out = _Normed()
+    out.names = []
+    for n in _top_names(e):
+        nn = nm.normalize_name(n)
+        if len(nn) >= min_len:
+            out.append(nn)
+            out.names.append(n)
+    return out
 
 
 def common_prefix(a: str, b: str) -> str:

@@ -48,7 +48,8 @@ class Resolution:
                 select(StatementRow, DocumentRow.published).join(DocumentRow)
                 .where(StatementRow.embedding.is_not(None)).order_by(StatementRow.id)).all()
             if rows:
-                items = [self._claim_item(session, st, published, restore=True) for st, published in rows]
+                ctx = _Context.load(session)  # three queries for the whole store, not three per statement
+                items = [self._claim_item(st, published, ctx) for st, published in rows]
                 vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st, _ in rows])
                 clusterer.restore(items, vecs, [st.claim_key for st, _ in rows])
             self._clusterer = clusterer
@@ -109,21 +110,18 @@ class Resolution:
         row.state = {"mentions": e.mentions, "documents": list(e.documents)}
 
     # ------------------------------------------------------------------ claims
-    def _claim_item(self, session: Session, st_row: StatementRow, published: str | None,
-                    restore: bool = False) -> ClaimItem:
+    def _claim_item(self, st_row: StatementRow, published: str | None, ctx: "_Context") -> ClaimItem:
         st = _statement(st_row)
-        ents = tuple(dict.fromkeys(
-            k for k in session.scalars(select(MentionRow.entity_key).where(
-                MentionRow.document_id == st_row.document_id, MentionRow.start >= st_row.start,
-                MentionRow.end <= st_row.end)) if k))
-        times = tuple(session.scalars(select(TimeRow.value).where(TimeRow.statement_id == st_row.id)))
-        qty = tuple(tuple(v) for v in session.scalars(select(QuantityRow.values).where(QuantityRow.statement_id == st_row.id)))
+        ents = tuple(dict.fromkeys(k for s, e, k in ctx.mentions.get(st_row.document_id, ())
+                                   if s >= st_row.start and e <= st_row.end))
         speaker = st_row.speaker_key
         chains: list[str] = []
         for k in ents:
             chains.extend(self.resolver.chain_of(k))
         return ClaimItem(id=f"s{st_row.id}", document=doc_id(st_row.document_id), statement=st,
-                         published=published, speaker=speaker, entities=ents, times=times, quantities=qty,
+                         published=published, speaker=speaker, entities=ents,
+                         times=tuple(ctx.times.get(st_row.id, ())),
+                         quantities=tuple(ctx.quantities.get(st_row.id, ())),
                          speaker_chain=self.resolver.chain_of(speaker) if speaker else (),
                          entity_chains=tuple(dict.fromkeys(chains)))
 
@@ -131,7 +129,8 @@ class Resolution:
         if not st_rows:
             return
         clusterer = self.clusterer(session)
-        items = [self._claim_item(session, r, row.published) for r in st_rows]
+        ctx = _Context.load(session, row.id)
+        items = [self._claim_item(r, row.published, ctx) for r in st_rows]
         assigned = clusterer.add_report(items)
         for r in st_rows:
             cid = assigned.get(f"s{r.id}")
@@ -168,6 +167,35 @@ class Resolution:
                 row.first_reported = claim.first_reported or row.first_reported
                 row.event_date = claim.event_date or row.event_date
         self.touched_claims.clear()
+
+
+class _Context:
+    """What claim items need besides the statement: entity keys by document, times and quantities
+    by statement — read in bulk (one query each) for a document or for the whole store."""
+
+    def __init__(self) -> None:
+        self.mentions: dict[int, list[tuple[int, int, str]]] = {}
+        self.times: dict[int, list[str]] = {}
+        self.quantities: dict[int, list[tuple[float, ...]]] = {}
+
+    @classmethod
+    def load(cls, session: Session, document_id: int | None = None) -> "_Context":
+        ctx = cls()
+        m = select(MentionRow.document_id, MentionRow.start, MentionRow.end, MentionRow.entity_key)
+        t = select(TimeRow.statement_id, TimeRow.value).where(TimeRow.statement_id.is_not(None))
+        q = select(QuantityRow.statement_id, QuantityRow.values).where(QuantityRow.statement_id.is_not(None))
+        if document_id is not None:
+            m = m.where(MentionRow.document_id == document_id)
+            t = t.where(TimeRow.document_id == document_id)
+            q = q.where(QuantityRow.document_id == document_id)
+        for doc, start, end, key in session.execute(m.order_by(MentionRow.id)):
+            if key:
+                ctx.mentions.setdefault(doc, []).append((start, end, key))
+        for sid, value in session.execute(t.order_by(TimeRow.id)):
+            ctx.times.setdefault(sid, []).append(value)
+        for sid, values in session.execute(q.order_by(QuantityRow.id)):
+            ctx.quantities.setdefault(sid, []).append(tuple(values))
+        return ctx
 
 
 def _resolved(row: EntityRow) -> ResolvedEntity:
