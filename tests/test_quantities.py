@@ -6,7 +6,7 @@ import pytest
 
 from newstrace.extract.nlp import load_nlp, parse_report
 from newstrace.extract.quantities import extract_quantities
-from newstrace.extract.times import link_to_statements
+from newstrace.extract.links import link_to_statements
 from newstrace.model import Quantity, Statement
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newstrace.extract.nlp import load_nlp, parse_report
-from newstrace.extract.times import extract_times, infer_published, link_to_statements, statement_date
+from newstrace.extract.links import link_to_statements, statement_date
+from newstrace.extract.times import extract_times, infer_published
 from newstrace.model import Statement, TimeExpr
 
 

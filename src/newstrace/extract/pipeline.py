@@ -8,7 +8,8 @@ from .entities import extract_mentions
 from .places import Gazetteer, geocode_mentions
 from .quantities import extract_quantities
 from .statements import extract_statements
-from .times import extract_times, link_to_statements, statement_date
+from .links import link_to_statements, statement_date
+from .times import extract_times
 
 
 def extract_report(parsed: ParsedReport, gazetteer: Gazetteer) -> Extraction:
