@@ -5,7 +5,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
