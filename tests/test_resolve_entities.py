@@ -279,3 +279,20 @@ def test_one_more_report_does_not_scan_a_growing_block():
     finally:
         mod.rule_between = real
     assert max(per[300:]) <= max(10, 2 * max(per[:100]))
+
+
+def test_rules_on_entities_with_many_names() -> None:
+    """Bucketed rules still find the one matching pair among many names, and a typo among frequent names."""
+    from collections import Counter
+
+    from newstrace.resolve.merge_rules import WorkingEntity, rule_between, typo_rule
+
+    big = WorkingEntity("e1", names=Counter({f"Committee Number {i}": 1 for i in range(300)}), labels=Counter(ORG=5))
+    big.names["Harbour Safety Directorate"] = 40
+    acr = WorkingEntity("e2", names=Counter({"HSD": 2}), labels=Counter(ORG=2))
+    assert rule_between(acr, big, lambda s: None)[:2] == ("HSD", "acronym")
+    typo = WorkingEntity("e3", names=Counter({"Harbour Safety Directorat": 1}), labels=Counter(ORG=1))
+    hit = typo_rule(typo, big)
+    assert hit is not None and hit[1] == "typo" and "Harbour Safety Directorate" in hit[2]
+    other = WorkingEntity("e4", names=Counter({"Grain Export Agency": 1}), labels=Counter(ORG=1))
+    assert rule_between(other, big, lambda s: None) is None

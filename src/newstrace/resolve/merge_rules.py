@@ -35,6 +35,16 @@ class WorkingEntity:
     docs: set[str] = field(default_factory=set)
     sentences: set[tuple[str, int]] = field(default_factory=set)
     mentions: int = 0
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # derived views, keyed by version
+
+    def cached(self, what: str, version: object, build: Callable[[], object]) -> object:
+        """`build()` remembered until `version` changes (names only grow, so their count versions them)."""
+        hit = self.memo.get(what)
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        value = build()
+        self.memo[what] = (version, value)
+        return value
 
     def is_person(self) -> bool:
         return self.labels.get("PERSON", 0) > 0 and self.labels["PERSON"] * 2 >= sum(self.labels.values())
@@ -44,7 +54,7 @@ class WorkingEntity:
         return self.labels.get("FACILITY", 0) > 0 and self.labels["FACILITY"] * 2 >= sum(self.labels.values())
 
     def full_names(self) -> list[str]:
-        return [n for n in self.names if not nm.is_single_word(n)]
+        return list(self.cached("full", len(self.names), lambda: [n for n in self.names if not nm.is_single_word(n)]))
 
     def is_bare_surname(self) -> bool:
         """Only ever seen as one word and not a known alias/acronym (e.g. 'Kirby')."""
@@ -129,15 +139,9 @@ def _acronym_or_spelling(x: WorkingEntity, y: WorkingEntity) -> Rule | None:
     `y`'s names are bucketed by initials and core name, so the cost is linear in the names;
     for each name of `x` the first matching name of `y` (in `y`'s order) wins, as a full scan would."""
     orgs = not x.is_person() and not y.is_person()
-    by_acr: dict[str, int] = {}
-    by_core: dict[str, list[int]] = {}
-    ys = list(y.names)
-    for i, o in enumerate(ys):
-        if not nm.is_single_word(o):
-            by_acr.setdefault(nm.acronym_of(o) or "", i)
-        if orgs:
-            by_core.setdefault(nm.core_org_name(o), []).append(i)
-    for n in x.names:
+    ys, by_acr, by_core = y.cached("acr", len(y.names), lambda: _name_buckets(y))
+    xs = x.names if orgs else x.cached("acr_like", len(x.names), lambda: [n for n in x.names if nm.looks_like_acronym(n)])
+    for n in xs:  # only acronym-like names can match when one side is a person
         best: tuple[int, int] | None = None  # (index in y, 0 acronym / 1 spelling)
         if nm.looks_like_acronym(n):
             i = by_acr.get(nm.normalize_name(n))
@@ -157,6 +161,18 @@ def _acronym_or_spelling(x: WorkingEntity, y: WorkingEntity) -> Rule | None:
                 return n, "acronym", f"'{n}' is the initials of '{o}'"
             return n, "spelling", f"'{n}' and '{o}' differ only by a generic word"
     return None
+
+
+def _name_buckets(y: WorkingEntity) -> tuple[list[str], dict[str, int], dict[str, list[int]]]:
+    """`y`'s names, the first index of each multi-word name's initials, and indexes by core name."""
+    by_acr: dict[str, int] = {}
+    by_core: dict[str, list[int]] = {}
+    ys = list(y.names)
+    for i, o in enumerate(ys):
+        if not nm.is_single_word(o):
+            by_acr.setdefault(nm.acronym_of(o) or "", i)
+        by_core.setdefault(nm.core_org_name(o), []).append(i)
+    return ys, by_acr, by_core
 
 
 def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
@@ -236,14 +252,9 @@ def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     if a.is_facility() != b.is_facility():
         return None
     min_len, min_ratio = nm.typo_thresholds()
-    bs = _typo_names(b, min_len)
-    by_first: dict[str, list[int]] = {}
-    by_prefix: dict[str, list[int]] = {}
-    for i, no in enumerate(bs):
-        by_first.setdefault(no.split()[0], []).append(i)
-        if len(no) >= 5:
-            by_prefix.setdefault(no[:5], []).append(i)
-    for nn, n in ((nm.normalize_name(n), n) for n in _top_names(a)):
+    bs, by_first, by_prefix = b.cached("typo", (len(b.names), b.mentions, len(b.docs)), lambda: _typo_buckets(b, min_len))
+    top = a.cached("top", (len(a.names), a.mentions, len(a.docs)), lambda: _top_names(a))
+    for nn, n in ((nm.normalize_name(n), n) for n in top):
         if len(nn) < min_len:
             continue
         cands = set(by_first.get(nn.split()[0], ()))
@@ -257,6 +268,18 @@ def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
             if ratio >= min_ratio:
                 return n, "typo", f"'{n}' ~ '{bs.names[i]}' (ratio {ratio:.0f})"
     return None
+
+
+def _typo_buckets(b: WorkingEntity, min_len: int) -> tuple["_Normed", dict[str, list[int]], dict[str, list[int]]]:
+    """`b`'s compared names (normalised) with indexes by first word and by five-letter prefix."""
+    bs = _typo_names(b, min_len)
+    by_first: dict[str, list[int]] = {}
+    by_prefix: dict[str, list[int]] = {}
+    for i, no in enumerate(bs):
+        by_first.setdefault(no.split()[0], []).append(i)
+        if len(no) >= 5:
+            by_prefix.setdefault(no[:5], []).append(i)
+    return bs, by_first, by_prefix
 
 
 class _Normed(list):
