@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Span = tuple[int, int]  # [start, end) character offsets
 
@@ -165,6 +166,11 @@ class ParsedReport:
     sentences: tuple[Sentence, ...]
     entities: tuple[EntitySpan, ...]
     noun_chunks: tuple[tuple[int, int], ...] = ()  # token [start, end) of base noun phrases
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        """Start offset of every token (for bisecting a character offset to its token)."""
+        return [t.start for t in self.tokens]
 
     def sentence_of(self, token_i: int) -> Sentence:
         return self.sentences[self.tokens[token_i].sent]

@@ -106,7 +106,7 @@ def that_fallback(parsed: ParsedReport, i: int, sent_end: int) -> list[tuple[int
 def cut_aside(parsed: ParsedReport, span: tuple[int, int]) -> tuple[int, int]:
     """Drop a trailing dash-led aside of the writer ("... are due – possibly linked to ...")."""
     toks = parsed.tokens
-    starts = _token_starts(parsed)
+    starts = parsed.token_starts
     a = bisect.bisect_left(starts, span[0])
     b = bisect.bisect_right(starts, span[1] - 1) - 1
     dashes = [k for k in range(a + 2, b) if toks[k].text in DASHES]
@@ -122,21 +122,12 @@ def cut_aside(parsed: ParsedReport, span: tuple[int, int]) -> tuple[int, int]:
     return span
 
 
-_TOKEN_STARTS: dict[int, list[int]] = {}
-
-
-def _token_starts(parsed: ParsedReport) -> list[int]:
-    key = id(parsed.tokens)
-    if key not in _TOKEN_STARTS:
-        _TOKEN_STARTS.clear()
-        _TOKEN_STARTS[key] = [t.start for t in parsed.tokens]
-    return _TOKEN_STARTS[key]
 
 
 def tidy(parsed: ParsedReport, tree: Tree, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Drop a leading "However," and a trailing comma-led relative, participle or apposition."""
     toks = parsed.tokens
-    starts = _token_starts(parsed)
+    starts = parsed.token_starts
     a = bisect.bisect_left(starts, content[0][0])
     b = bisect.bisect_right(starts, content[0][1] - 1) - 1
     if a + 1 < b and toks[a].text.lower() in DISCOURSE and toks[a + 1].text == ",":

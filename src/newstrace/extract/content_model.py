@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import bisect
-import json
 import math
 from functools import lru_cache
 from typing import Sequence
 
 from ..model import ParsedReport
-from ..resources import resource_path
+from ..resources import load_json
 from .content import Tree, trim
 
 MODEL_FILE = "content_model.json"
@@ -21,29 +20,16 @@ CHOOSE_TYPES = {"indirect", "mixed", "according_to", "passive", "nominal", "dire
 @lru_cache(maxsize=1)
 def load_model() -> dict | None:
     """The shipped weights {"weights": {feature: w}, "intercept": b}, or None if absent."""
-    try:
-        with open(resource_path(MODEL_FILE), encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        return None
+    return load_json(MODEL_FILE)
 
 
 def _token_range(parsed: ParsedReport, span: tuple[int, int]) -> tuple[int, int] | None:
-    starts = _starts(parsed)
+    starts = parsed.token_starts
     a = bisect.bisect_left(starts, span[0])
     b = bisect.bisect_right(starts, span[1] - 1) - 1
     return trim(parsed, a, b) if a <= b else None
 
 
-_STARTS: dict[int, list[int]] = {}
-
-
-def _starts(parsed: ParsedReport) -> list[int]:
-    key = id(parsed.tokens)
-    if key not in _STARTS:
-        _STARTS.clear()
-        _STARTS[key] = [t.start for t in parsed.tokens]
-    return _STARTS[key]
 
 
 def _root(parsed: ParsedReport, a: int, b: int) -> int:

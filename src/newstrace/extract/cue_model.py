@@ -1,13 +1,12 @@
 """Learned cue detector: a linear model over parse-token features scoring which tokens head a cue."""
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 from typing import Sequence
 
 from ..model import ParsedReport
-from ..resources import load_yaml, resource_path
+from ..resources import load_json, load_yaml
 
 MODEL_FILE = "cue_model.json"
 CANDIDATE_POS = frozenset({"VERB", "AUX"})
@@ -89,11 +88,7 @@ def is_candidate(parsed: ParsedReport, i: int) -> bool:
 @lru_cache(maxsize=1)
 def load_model() -> dict | None:
     """The shipped weights {feature: weight, ...} plus threshold, or None if absent."""
-    try:
-        with open(resource_path(MODEL_FILE), encoding="utf-8") as f:
-            return json.load(f)
-    except FileNotFoundError:
-        return None
+    return load_json(MODEL_FILE)
 
 
 def score_tokens(parsed: ParsedReport, children: Sequence[Sequence[int]], a: int, b: int) -> dict[int, float]:

@@ -122,19 +122,10 @@ def _build(parsed: ParsedReport, f: Found, who: Resolved, speaker_text: str, qty
 def _token_at(parsed: ParsedReport, pos: int) -> int:
     import bisect
 
-    starts = _starts(parsed)
+    starts = parsed.token_starts
     return max(0, bisect.bisect_right(starts, pos) - 1)
 
 
-_STARTS: dict[int, list[int]] = {}
-
-
-def _starts(parsed: ParsedReport) -> list[int]:
-    key = id(parsed.tokens)
-    if key not in _STARTS:
-        _STARTS.clear()
-        _STARTS[key] = [t.start for t in parsed.tokens]
-    return _STARTS[key]
 
 
 def _runs(parsed: ParsedReport, idx: Sequence[int]) -> list[tuple[int, int]]:
