@@ -224,11 +224,30 @@ def place_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
             return next(iter(a.names)), "place_alias", \
                 f"same coordinates ({a.lat:.3f}, {a.lon:.3f}) and kind ({', '.join(sorted(shared))})"
         return None
-    for n in a.names:
-        for o in b.names:
-            if nm.normalize_name(n) != nm.normalize_name(o) and nm.same_place_by_name(n, o):
+    # names listed for one and only one gazetteer place ('Rajin' / 'Najin'): a lookup by place id
+    # instead of comparing every name of one entity with every name of the other
+    mine = _unique_place_names(a)
+    for o in b.names:
+        ids = nm.place_ids(o)
+        if len(ids) != 1:
+            continue
+        norm_o = nm.normalize_name(o)
+        for norm_n, n in mine.get(next(iter(ids)), ()):
+            if norm_n != norm_o:
                 return n, "place_alias", f"'{n}' and '{o}' are names of one gazetteer place"
     return None
+
+
+def _unique_place_names(e: WorkingEntity) -> dict[int, list[tuple[str, str]]]:
+    """Gazetteer id -> (normalised name, name) for the entity's names that name exactly one place."""
+    def build() -> dict[int, list[tuple[str, str]]]:
+        out: dict[int, list[tuple[str, str]]] = {}
+        for n in e.names:
+            ids = nm.place_ids(n)
+            if len(ids) == 1:
+                out.setdefault(next(iter(ids)), []).append((nm.normalize_name(n), n))
+        return out
+    return e.cached("unique_place_names", len(e.names), build)  # type: ignore[return-value]
 
 
 def facility_words(e: WorkingEntity) -> set[str]:
