@@ -16,7 +16,6 @@ import argparse
 import glob
 import json
 import os
-import pickle
 import re
 import sys
 import time
@@ -45,17 +44,6 @@ def gold_contents(split: str, path: str, text: str) -> set[frozenset[int]]:
         if line.startswith("T") and len(parts) >= 2 and parts[1].startswith("Content "):
             out.add(words(text, [tuple(map(int, p.split())) for p in parts[1][8:].split(";")]))
     return out
-
-
-def parsed_split(split: str, cache: str | None):
-    if cache and os.path.exists(cache):
-        with open(cache, "rb") as f:
-            return pickle.load(f)
-    from newstrace.extract.nlp import load_nlp, parse_reports
-
-    paths = sorted(glob.glob(os.path.join(POLNEAR, split, "text", "*.txt")))
-    texts = [open(p, encoding="utf-8").read() for p in paths]
-    return list(zip(paths, parse_reports(load_nlp(), [(t, None) for t in texts])))
 
 
 def groups_of(split: str, data) -> list[tuple[int, list[list[str]], list[int]]]:
@@ -119,6 +107,8 @@ def main() -> None:
     ap.add_argument("--output", default=OUT)
     args = ap.parse_args()
     t0 = time.time()
+    from train_attribution import parsed_split  # one parse (and cache format) for both trainers
+
     data = parsed_split(args.split, args.cache)
     groups = groups_of(args.split, data)
     reach = sum(1 for _, _, labels in groups if any(labels))
