@@ -296,3 +296,68 @@ def test_rules_on_entities_with_many_names() -> None:
     assert hit is not None and hit[1] == "typo" and "Harbour Safety Directorate" in hit[2]
     other = WorkingEntity("e4", names=Counter({"Grain Export Agency": 1}), labels=Counter(ORG=1))
     assert rule_between(other, big, lambda s: None) is None
+
+
+def test_an_acronym_explained_once_does_not_pull_in_other_expansions():
+    """'B.C.' standing for one name must not chain every other name with those initials."""
+    r = EntityResolver()
+    r.add_report("d0", [m("Baltic Council", "ORG", 0), m("B.C.", "ORG", 1, 40)])
+    r.add_report("d1", [m("Bering Consortium", "ORG", 0)])
+    assert entity_with(r, "B.C.").key == entity_with(r, "Baltic Council").key
+    assert entity_with(r, "Bering Consortium").key != entity_with(r, "Baltic Council").key
+
+
+@pytest.mark.parametrize("acronym,label,merged", [("AP", "ORG", False), ("Aps", "ORG", False), ("MBS", "ORG", True)])
+def test_person_initials_need_three_capitals(acronym, label, merged):
+    r = EntityResolver()
+    r.add_report("d0", [m("Mohammed bin Salman" if merged else "Alma Pike Sund", "PERSON", 0)])
+    r.add_report("d1", [m(acronym, label, 0)])
+    person = "Mohammed bin Salman" if merged else "Alma Pike Sund"
+    assert (entity_with(r, acronym).key == entity_with(r, person).key) is merged
+
+
+@pytest.mark.parametrize("role_a,role_b,same", [
+    ("Harbour Authority spokesman", "spokesman for the Harbour Authority", True),
+    ("Harbour Authority spokesman", "deputy spokesman of the Harbour Authority", False),
+    ("vice president of the Harbour Authority", "president of the Harbour Authority", False),
+    ("president", "president", False),  # one word names no post
+])
+def test_roles_match_needs_the_same_post(role_a, role_b, same):
+    assert roles_match(role_a, role_b) is same
+
+
+def test_role_rule_joins_two_first_names_but_not_a_third():
+    role = "Harbour Authority spokesman"
+    r = EntityResolver()
+    r.add_report("d0", [m("Nora Vik", "PERSON", 0, role=role)])
+    r.add_report("d1", [m("Nina Vik", "PERSON", 0, role=role)])
+    r.add_report("d2", [m("Nils Vik", "PERSON", 0, role=role)])
+    assert entity_with(r, "Nora Vik").key == entity_with(r, "Nina Vik").key
+    assert entity_with(r, "Nils Vik").key != entity_with(r, "Nora Vik").key
+
+
+def test_role_rule_keeps_apart_two_names_in_one_report():
+    role = "Harbour Authority spokesman"
+    r = EntityResolver()
+    r.add_report("d0", [m("Nora Vik", "PERSON", 0, role=role), m("Nina Vik", "PERSON", 5, 200, role=role)])
+    assert entity_with(r, "Nora Vik").key != entity_with(r, "Nina Vik").key
+
+
+def test_different_middle_initials_are_different_people():
+    r = EntityResolver()
+    r.add_report("d0", [m("Carl H.W. Dunmore", "PERSON", 0)])
+    r.add_report("d1", [m("Carl W. Dunmore", "PERSON", 0)])
+    r.add_report("d2", [m("Carl W Dunmore", "PERSON", 0)])
+    assert entity_with(r, "Carl W. Dunmore").key == entity_with(r, "Carl W Dunmore").key
+    assert entity_with(r, "Carl H.W. Dunmore").key != entity_with(r, "Carl W. Dunmore").key
+
+
+def test_a_person_never_merges_by_coordinates():
+    r = EntityResolver()
+    r.add_report("d0", [m("Port Alpha", "LOC", 0, lat=43.1, lon=131.9)])
+    r.add_report("d1", [m("Ivan Alpha", "PERSON", 0, lat=43.1, lon=131.9)])
+    assert entity_with(r, "Ivan Alpha").key != entity_with(r, "Port Alpha").key
+
+
+def test_possessive_with_either_quote_mark_is_the_same_name():
+    assert normalize_name("Dana Roth\u2018s") == normalize_name("Dana Roth's") == "dana roth"

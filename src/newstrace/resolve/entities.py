@@ -10,9 +10,9 @@ from . import names as nm
 from .merge_rules import ORG_LABELS, PLACE_LABELS, WorkingEntity as _Entity, display_name, km_between, rank, \
     rule_between, type_of
 
-MAX_BLOCK = 50  # largest prefix/token-set/surname block searched for merge candidates
+MAX_BLOCK = 50  # largest typo-prefix or acronym-expansion block searched for merge candidates
 MAX_HOLDERS = 50  # a surname held by more full names than this is ambiguous for good: stop indexing it
-_CAPPED = ("p:", "t:", "s:", "A:")  # blocks that say nothing once they hold very many entities
+_CAPPED = ("p:", "A:")  # blocks that say nothing once they hold very many entities
 
 __all__ = ["ORG_LABELS", "PLACE_LABELS", "EntityResolver", "ResolvedEntity", "resolve_entities"]
 

@@ -67,6 +67,11 @@ class WorkingEntity:
 
 def type_of(e: WorkingEntity) -> str:
     """The institutions table's type, else the majority label (PERSON only with a full name)."""
+    # names and label votes only grow, so their counts version the answer
+    return e.cached("type", (len(e.names), sum(e.labels.values())), lambda: _type_of(e))  # type: ignore[return-value]
+
+
+def _type_of(e: WorkingEntity) -> str:
     for n in e.names:
         info = nm.lookup_alias(n)
         if info:
@@ -140,10 +145,11 @@ def _acronym_or_spelling(x: WorkingEntity, y: WorkingEntity) -> Rule | None:
     for each name of `x` the first matching name of `y` (in `y`'s order) wins, as a full scan would."""
     orgs = not x.is_person() and not y.is_person()
     ys, by_acr, by_core = y.cached("acr", len(y.names), lambda: _name_buckets(y))
+    explained = x.cached("acr", len(x.names), lambda: _name_buckets(x))[1]
     xs = x.names if orgs else x.cached("acr_like", len(x.names), lambda: [n for n in x.names if nm.looks_like_acronym(n)])
     for n in xs:  # only acronym-like names can match when one side is a person
         best: tuple[int, int] | None = None  # (index in y, 0 acronym / 1 spelling)
-        if nm.looks_like_acronym(n):
+        if nm.looks_like_acronym(n) and _acronym_may_stand_for(n, y, explained):
             i = by_acr.get(nm.normalize_name(n))
             if i is not None:
                 best = (i, 0)
@@ -163,6 +169,21 @@ def _acronym_or_spelling(x: WorkingEntity, y: WorkingEntity) -> Rule | None:
     return None
 
 
+def _acronym_may_stand_for(acronym: str, y: WorkingEntity, explained: dict[str, int]) -> bool:
+    """Whether acronym `acronym` may be read as the initials of a name of `y`.
+
+    Not when its own entity already holds an expansion of it (one acronym, one expansion: 'B.C.'
+    explained by one name must not pull in every other name with those initials), and for a
+    person only when written in capitals with three letters or more ('MBS'; 'AP' or 'Song' are not
+    a person's initials)."""
+    key = nm.normalize_name(acronym)
+    if key in explained:
+        return False
+    if y.is_person():
+        return len(key) >= 3 and acronym.replace(".", "").isupper()
+    return True
+
+
 def _name_buckets(y: WorkingEntity) -> tuple[list[str], dict[str, int], dict[str, list[int]]]:
     """`y`'s names, the first index of each multi-word name's initials, and indexes by core name."""
     by_acr: dict[str, int] = {}
@@ -175,9 +196,15 @@ def _name_buckets(y: WorkingEntity) -> tuple[list[str], dict[str, int], dict[str
     return ys, by_acr, by_core
 
 
+MAX_FIRST_NAMES = 2  # first names one person may be written with under one surname ('John'/'Jack Kirby')
+
+
 def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
-    """Same surname, different first names, matching roles, never in one sentence ('John'/'Jack Kirby')."""
-    if a.sentences & b.sentences or not a.roles or not b.roles:
+    """Same surname, different first names, matching roles, never in one report ('John'/'Jack Kirby').
+
+    A report naming both is about two people; and an entity already written with two first names
+    takes no third, so one shared title cannot chain many namesakes together."""
+    if not a.roles or not b.roles or a.docs & b.docs:
         return None
     by_surname: dict[str, list[str]] = {}
     for o in b.full_names():  # bucket by surname: linear in the names, not their product
@@ -186,7 +213,12 @@ def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     if pair is None:
         return None
     for n in a.full_names():
-        if any(nm.first_name_of(n) != nm.first_name_of(o) for o in by_surname.get(nm.surname_of(n), ())):
+        surname = nm.surname_of(n)
+        others = by_surname.get(surname, ())
+        if not any(nm.first_name_of(n) != nm.first_name_of(o) for o in others):
+            continue
+        firsts = {nm.first_name_of(f) for e in (a, b) for f in e.full_names() if nm.surname_of(f) == surname}
+        if len(firsts) <= MAX_FIRST_NAMES:
             return n, "role", f"same surname and role: '{pair[0]}' / '{pair[1]}'"
     return None
 
@@ -212,7 +244,7 @@ def place_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     A facility never merges into the place it sits at; two facilities merge by coordinates
     only when their phrases also share a word saying what they are ('port', 'depot').
     """
-    if any(is_country_or_capital(n) for n in list(a.names) + list(b.names)):
+    if _names_a_country(a) or _names_a_country(b) or a.is_person() or b.is_person():
         return None
     if a.is_facility() != b.is_facility():
         return None
@@ -256,6 +288,10 @@ def facility_words(e: WorkingEntity) -> set[str]:
             if w[:1].islower() and w.lower() not in _FACILITY_FILLER}
 
 
+def _names_a_country(e: WorkingEntity) -> bool:
+    return e.cached("country", len(e.names), lambda: any(is_country_or_capital(n) for n in e.names))  # type: ignore[return-value]
+
+
 def is_country_or_capital(name: str) -> bool:
     info = nm.lookup_alias(name)
     return bool(info and info.type == "GPE")
@@ -277,16 +313,22 @@ def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
         if len(nn) < min_len:
             continue
         cands = set(by_first.get(nn.split()[0], ()))
-        if not person and len(nn) >= 5:
-            cands.update(by_prefix.get(nn[:5], ()))
+        if not person:
+            cands.update(by_prefix.get(nn[:nm.TYPO_PREFIX], ()))
         for i in sorted(cands):
             no = bs[i]
-            if nn == no:
+            if nn == no or person and _middle_initials_differ(nn, no):
                 continue
             ratio = fuzz.ratio(nn, no)
             if ratio >= min_ratio:
                 return n, "typo", f"'{n}' ~ '{bs.names[i]}' (ratio {ratio:.0f})"
     return None
+
+
+def _middle_initials_differ(a: str, b: str) -> bool:
+    """Both names carry middle names or initials, starting differently ('george hw bush' / 'george w bush')."""
+    ma, mb = a.split()[1:-1], b.split()[1:-1]
+    return bool(ma and mb) and ma[0][0] != mb[0][0]
 
 
 def _typo_buckets(b: WorkingEntity, min_len: int) -> tuple["_Normed", dict[str, list[int]], dict[str, list[int]]]:
@@ -296,8 +338,7 @@ def _typo_buckets(b: WorkingEntity, min_len: int) -> tuple["_Normed", dict[str, 
     by_prefix: dict[str, list[int]] = {}
     for i, no in enumerate(bs):
         by_first.setdefault(no.split()[0], []).append(i)
-        if len(no) >= 5:
-            by_prefix.setdefault(no[:5], []).append(i)
+        by_prefix.setdefault(no[:nm.TYPO_PREFIX], []).append(i)
     return bs, by_first, by_prefix
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..resources import load_yaml
 
-_APOS = re.compile(r"['\u2019]s$")
+_APOS = re.compile(r"['\u2018\u2019]s$")  # scraped text writes the possessive with either quote
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
 _ACRONYM_SURFACE = re.compile(r"^[A-Z][A-Za-z&.]{1,7}$")
 
@@ -103,31 +103,37 @@ def is_single_word(name: str) -> bool:
     return len(name.split()) == 1
 
 
-def sorted_tokens_key(name: str) -> str:
-    return " ".join(sorted(name_tokens(name)))
+TYPO_PREFIX = 5  # the typo rule compares names whose normalised forms start alike for this many characters
 
 
-def prefix_keys(name: str) -> list[str]:
-    """First three characters of each token: the typo block ('tokyo shimbum' -> tok, shi)."""
-    return sorted({t[:3] for t in name_tokens(name) if len(t) >= 3})
+def typo_key(name: str) -> str | None:
+    """Typo block of a name: its first TYPO_PREFIX normalised characters ('tokyo shimbum' -> 'tokyo').
+
+    The typo rule only compares names that agree there, so a wider block (a prefix of every word)
+    would only add candidates it rejects."""
+    norm = normalize_name(name)
+    return norm[:TYPO_PREFIX] if len(norm) >= typo_thresholds()[0] else None
 
 
 def blocking_keys(name: str, search: bool = False) -> list[str]:
-    """Keys under which a name is indexed (or, with `search`, looked up): normalised, surname,
-    sorted tokens, prefixes, and initials -- 'A:' holds expansions, 'a:' acronyms, so an acronym
-    searches the expansions and an expansion the acronyms, never initials against initials."""
+    """Keys under which a name is indexed (or, with `search`, looked up): normalised, typo
+    prefix, and initials -- 'A:' holds expansions, 'a:' acronyms, so an acronym searches the
+    expansions and an expansion the acronyms, never initials against initials.  Surnames, roles,
+    cores and places have their own blocks (resolve/entities.py)."""
     return list(_blocking_keys(name, search))
 
 
 @lru_cache(maxsize=1 << 16)
 def _blocking_keys(name: str, search: bool) -> tuple[str, ...]:
-    keys = ["n:" + normalize_name(name), "s:" + surname_of(name), "t:" + sorted_tokens_key(name)]
+    keys = ["n:" + normalize_name(name)]
     acr = acronym_of(name)
     if acr:
         keys.append(("a:" if search else "A:") + acr)
     if looks_like_acronym(name):
         keys.append(("A:" if search else "a:") + normalize_name(name).replace(" ", ""))
-    keys.extend("p:" + p for p in prefix_keys(name))
+    typo = typo_key(name)
+    if typo:
+        keys.append("p:" + typo)
     return tuple(keys)
 
 
@@ -138,13 +144,20 @@ def role_tokens(role: str | None) -> frozenset[str]:
     return frozenset(t for t in name_tokens(role) if t not in generic_role_words() and len(t) > 1)
 
 
+@lru_cache(maxsize=1)
+def rank_modifiers() -> frozenset[str]:
+    return frozenset(_parts()["rank_modifiers"])
+
+
 def roles_match(a: str | None, b: str | None) -> bool:
-    """Two roles name the same post: at least two distinctive words shared, most of the smaller set."""
+    """Two roles name the same post: two distinctive words shared or more, most of the smaller
+    set, and the same rank ('deputy spokesman' is not 'spokesman', 'vice president' not 'president')."""
     ta, tb = role_tokens(a), role_tokens(b)
-    if not ta or not tb:
-        return False
     shared = ta & tb
-    return len(shared) >= min(2, len(ta), len(tb)) and len(shared) >= 0.6 * min(len(ta), len(tb))
+    if len(shared) < 2 or len(shared) < 0.6 * min(len(ta), len(tb)):
+        return False
+    ranks = rank_modifiers()
+    return ranks.intersection(name_tokens(a or "")) == ranks.intersection(name_tokens(b or ""))
 
 
 # --------------------------------------------------------------------------- institution table
