@@ -5,7 +5,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -79,7 +79,7 @@ def build_brief(ledger: Ledger, since: str | None = None) -> dict[str, Any]:
         "n_reports": len(ledger.documents),
         "n_outlets": len({outlet_name(d).lower() for d in ledger.documents}),
         "period": b.period(),
-        "story": [b.story_line(c) for c in claims[:3] if b.best_statement(c)],
+        "story": b.story(claims),
         "claims_by_status": [(s, [b.claim_view(c) for c in claims if c.status == s]) for s in STATUS_ORDER],
         "denials": b.denials(),
         "conflicts": [b.conflict_view(c) for c in conflicts],
@@ -139,18 +139,63 @@ class _Builder:
         found.update({s: self.statements[s] for s in c.statements if s in self.statements})
         return sorted(found.values(), key=lambda s: (self.published(s.document), s.document, s.start))
 
+    def assertions(self, c: LedgerClaim) -> list[LedgerStatement]:
+        """The claim's original (not copied) statements that assert or hedge it rather than deny it."""
+        return [s for s in self.members(c) if not _is_denial(s) and s.id not in self.dependent]
+
+    def _quote_order(self, c: LedgerClaim) -> Callable[[LedgerStatement], tuple]:
+        """Sort key for the statement that speaks for a claim: the wording its summary was taken from
+        (its most central assertion), then not from an origin that also denies it, asserting before
+        hedging, earliest report, attributed before unattributed."""
+        denying = {independence_key(self.origins[s.id]) for s in self.members(c)
+                   if _is_denial(s) and s.id not in self.dependent}
+        central = _bare(c.summary).rstrip("\u2026")
+        return lambda s: (not central or central not in _bare(s.content),
+                          independence_key(self.origins[s.id]) in denying, claim_stance(s) != "support",
+                          self.published(s.document), s.speaker is None, s.start)
+
     def best_statement(self, c: LedgerClaim) -> LedgerStatement | None:
-        """The earliest original, supporting, preferably attributed statement of a claim."""
-        cands = [s for s in self.members(c) if claim_stance(s) != "deny" and s.id not in self.dependent]
-        cands = cands or self.members(c)
+        """The original statement that best speaks for a claim, in `_quote_order` (any member when every
+        statement denies it or is a copy, so that the claim still has a reference)."""
+        cands = self.assertions(c) or self.members(c)
+        return min(cands, key=self._quote_order(c)) if cands else None
+
+    def story(self, claims: list[LedgerClaim], n: int = 3) -> list[dict[str, Any]]:
+        """The story in `n` lines: the best-ranked claims that someone asserts, each with who denies it."""
+        lines = []
+        for c in claims:
+            line = self.story_line(c)
+            if line is not None:
+                lines.append(line)
+            if len(lines) == n:
+                break
+        return lines
+
+    def story_line(self, c: LedgerClaim) -> dict[str, Any] | None:
+        """One line of the story: the claim's best assertion, cited, and a cited note per denier.
+
+        None for a claim that nobody asserts in an original report (denials only, or only copies):
+        a denial is news only next to the allegation it answers.
+        """
+        cands = self.assertions(c)
         if not cands:
             return None
-        return sorted(cands, key=lambda s: (s.speaker is None, self.published(s.document), s.start))[0]
+        st = min(cands, key=self._quote_order(c))
+        return {"text": _shorten(st.sentence, 260), "ref": self.ref(st), "status": c.status, "claim": c.id,
+                "denied_by": self.denied_by(c)}
 
-    def story_line(self, c: LedgerClaim) -> dict[str, Any]:
-        st = self.best_statement(c)
-        assert st is not None
-        return {"text": _shorten(st.sentence, 260), "ref": self.ref(st), "status": c.status, "claim": c.id}
+    def denied_by(self, c: LedgerClaim, limit: int = 3) -> list[dict[str, Any]]:
+        """Who denies a claim (its deniers that do not also assert it), each with their first denial."""
+        first: dict[str, LedgerStatement] = {}
+        for st in self.members(c):
+            if _is_denial(st) and st.id not in self.dependent:
+                first.setdefault(independence_key(self.origins[st.id]), st)
+        out = []
+        for origin in c.deniers[:limit]:
+            st = first.get(independence_key(origin))
+            if st is not None:
+                out.append({"who": origin_label(origin, self.entities), "ref": self.ref(st)})
+        return out
 
     def claim_view(self, c: LedgerClaim) -> dict[str, Any]:
         members = self.members(c)
@@ -353,6 +398,16 @@ class _Builder:
 
     def origin_name(self, key: str, st: LedgerStatement | None) -> str:
         return origin_label(self.origins[st.id], self.entities) if st else key
+
+
+def _is_denial(st: LedgerStatement) -> bool:
+    """A statement that denies: toward its claim, or in its own words ("X denied that ...")."""
+    return claim_stance(st) == "deny" or st.stance == "deny"
+
+
+def _bare(text: str | None) -> str:
+    """Text with its whitespace collapsed and edge quotes and commas cut (how claim summaries are written)."""
+    return " ".join((text or "").split()).strip(" \"'\u201c\u201d,")
 
 
 def _blank_doc(doc_id: str) -> LedgerDocument:

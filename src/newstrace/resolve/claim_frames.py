@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ..resources import load_yaml
+from .names import alias_table, lookup_alias, normalize_name
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*(?:['\u2019]s)?|[,.;:()\u201c\u201d\"]")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -99,13 +101,52 @@ def _runs(tokens: Sequence[str], lex: _Lexicon) -> list[list[str]]:
 
 
 def normalise_name(words: Sequence[str], lex: _Lexicon | None = None) -> str | None:
-    """A comparable key for a name: generic words dropped, possessive cut, first word's stem."""
+    """A comparable key for a name: generic words dropped, possessive cut, first word's stem.
+
+    A country, or a capital or demonym the institutions table lists for one, keys to the country
+    ("Moscow", "Russian forces", "the Russian Federation" -> Russia's key), since a capital
+    receiving stands for its country.
+    """
     lex = lex or load_lexicon()
-    kept = [_POSSESSIVE.sub("", w).lower() for w in words]
-    kept = [w for w in kept if w and w not in lex.generic]
+    bare = [_POSSESSIVE.sub("", w) for w in words]
+    kept = [w.lower() for w in bare if w and w.lower() not in lex.generic]
     if not kept:
         return None
+    country = country_of([" ".join(bare)] + [" ".join(kept[:n]) for n in range(len(kept), 0, -1)])
+    if country:
+        return _country_key(country)
     return kept[0][:5]
+
+
+def country_of(surfaces: Sequence[str]) -> str | None:
+    """The country the first listed name of `surfaces` stands for (tried as written, then singular).
+
+    Countries and their aliases give the country, capitals and demonyms their country; the first
+    name the institutions table lists decides, so "Washington Post" (an outlet) gives None.
+    """
+    for surface in surfaces:
+        for form in (surface, surface[:-1] if len(surface) > 4 and surface.endswith("s") else None):
+            info = lookup_alias(form) if form else None
+            if info is None:
+                continue
+            if info.is_capital and info.parent:
+                return info.parent
+            return info.canonical if info.type == "GPE" and info.parent is None else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _country_stems() -> Counter[str]:
+    """How many of the table's countries share each first-word stem ("United States", "United Kingdom")."""
+    countries = {i.canonical for i in alias_table().values() if i.type == "GPE" and i.parent is None}
+    return Counter(normalize_name(c)[:5] for c in countries)
+
+
+def _country_key(country: str) -> str:
+    """A country's recipient key: its first word's stem, as any name gets, unless another listed
+    country shares that stem; then its whole normalised name."""
+    stem = normalize_name(country)[:5]
+    return stem if _country_stems()[stem] <= 1 else normalize_name(country)
 
 
 def _phrase_recipient(tokens: Sequence[str], lex: _Lexicon) -> str | None:
