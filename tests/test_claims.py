@@ -176,3 +176,34 @@ def test_report_a_year_later_is_another_event(encoder):
     late = [[item("y1", "Y", "2025-06-01", st(ALLEGATION[0]), ["e1", "e3"], "e6", ["e6", "e5", "e2"], ["e1", "e3"])]]
     cc = run(relay(2) + late, encoder)
     assert cc.claim_of("y1") != cc.claim_of("r0")
+
+
+def test_a_busy_kind_or_entity_block_is_read_only_to_its_most_recent_claims():
+    """Regression guard for N^2 growth: a statement scores a bounded number of claims however many
+    claims share its frame kind and entities (the kind and entity blocks are read by recency)."""
+    import numpy as np
+
+    from newstrace.resolve.claims import ClaimSettings
+
+    rng = np.random.default_rng(0)
+
+    def orthogonal(texts):  # every text far from every other: only the blocks propose candidates
+        v = rng.normal(size=(len(texts), 384)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    cc = ClaimClusterer(orthogonal, ClaimSettings(block_limit=10))
+    scored: list[int] = []
+    real = cc._vetoed
+
+    def counting(it, frame, c):
+        scored[-1] += 1
+        return real(it, frame, c)
+
+    cc._vetoed = counting  # type: ignore[method-assign]
+    for i in range(60):
+        scored.append(0)
+        text = f"the navy shipped {i + 3} crates of rifles and shells to the port of Town{i} by sea"
+        cc.add_report([item(f"s{i}", f"d{i}", "2024-05-01", st(text), ["e1"], None)])
+    assert len(cc.claims()) == 60
+    assert max(scored) <= 10 + cc.settings.neighbours
+    assert scored[-1] >= 10  # the block still proposes its most recent claims

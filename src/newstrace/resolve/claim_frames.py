@@ -69,15 +69,18 @@ def tokenize(text: str) -> list[str]:
     return _TOKEN.findall((text or "").replace("\u2019", "'"))
 
 
-def _has(low: Sequence[str], phrase: tuple[str, ...]) -> bool:
+def _has(low: Sequence[str], phrase: tuple[str, ...], words: frozenset[str] | None = None) -> bool:
+    """`phrase` occurs in `low`; `words` (the set of `low`) answers most look-ups without a scan."""
+    words = frozenset(low) if words is None else words
+    if not all(w in words for w in phrase):
+        return False
     n = len(phrase)
-    if n == 1:
-        return phrase[0] in low
-    return any(tuple(low[i:i + n]) == phrase for i in range(len(low) - n + 1))
+    return n == 1 or any(tuple(low[i:i + n]) == phrase for i in range(len(low) - n + 1))
 
 
-def _match(low: Sequence[str], families) -> frozenset[str]:
-    return frozenset(name for name, phrases in families if any(_has(low, p) for p in phrases))
+def _match(low: Sequence[str], families, words: frozenset[str] | None = None) -> frozenset[str]:
+    words = frozenset(low) if words is None else words
+    return frozenset(name for name, phrases in families if any(_has(low, p, words) for p in phrases))
 
 
 def _is_name(tok: str, lex: _Lexicon) -> bool:
@@ -197,14 +200,15 @@ def read_frame(text: str) -> Frame:
     tokens = tokenize(text)
     low = [t.lower() for t in tokens]
     low_bare = [_POSSESSIVE.sub("", t) for t in low]
-    kinds = _match(low_bare, lex.kinds)
+    words = frozenset(low_bare)
+    kinds = _match(low_bare, lex.kinds, words)
     transfer = "transfer" in kinds
     return Frame(
         kinds=kinds,
         recipient=find_recipient(tokens, lex) if transfer else None,
-        objects=_match(low_bare, lex.objects),
-        modes=_match(low_bare, lex.modes),
-        future=transfer and any(_has(low_bare, p) for p in lex.future))
+        objects=_match(low_bare, lex.objects, words),
+        modes=_match(low_bare, lex.modes, words),
+        future=transfer and any(_has(low_bare, p, words) for p in lex.future))
 
 
 def frames_conflict(a: Frame, b: Frame) -> str | None:

@@ -5,6 +5,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -56,9 +57,15 @@ class _Claim:
     event_dates: Counter = field(default_factory=Counter)  # dates of what happened, not of saying it
     documents: Counter = field(default_factory=Counter)
     speaker_keys: Counter = field(default_factory=Counter)  # exact speakers of its assertions
-    published: list[str] = field(default_factory=list)
+    first_published: str | None = None  # earliest publication date of its members
     speakers: Counter = field(default_factory=Counter)  # chain keys of its asserting speakers
-    frames: list[Frame] = field(default_factory=list)  # frames of members that have a kind
+    # distinct frames of members that have a kind, and their union (a claim's size never
+    # multiplies the cost of comparing a statement with it)
+    frames: dict[Frame, None] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)
+    recipients: set[str] = field(default_factory=set)
+    objects: set[str] = field(default_factory=set)
+    future: bool = False
     vec_sum: np.ndarray | None = None
     n_vec: int = 0
 
@@ -86,6 +93,7 @@ class ClaimSettings:
     date_penalty: float = 0.25
     disjoint_penalty: float = 0.1
     deny_window_days: int = 90
+    block_limit: int = 64  # most recent claims read from one kind or entity block
     story_window_days: int = 180  # reports further apart than this are about different events
     min_content_words: int = 3
 
@@ -102,8 +110,10 @@ class ClaimClusterer:
         self._row: dict[str, int] = {}
         self._claim_of: dict[str, str | None] = {}
         self._claims: dict[str, _Claim] = {}
-        self._by_entity: dict[str, set[str]] = {}  # entity key -> claim ids (blocking for denials)
-        self._by_kind: dict[str, set[str]] = {}  # frame kind -> claim ids (blocking by proposition)
+        # blocks, each in the order its claims were last joined (most recent last): a search reads
+        # at most `block_limit` of the most recent ones, so a busy kind or entity costs a constant
+        self._by_entity: dict[str, dict[str, None]] = {}  # entity key -> claim ids (blocking for denials)
+        self._by_kind: dict[str, dict[str, None]] = {}  # frame kind -> claim ids (blocking by proposition)
         self._entity_df: Counter = Counter()
         self._next = 1
 
@@ -163,7 +173,7 @@ class ClaimClusterer:
         out = {self._claim_of[sid] for sid, _ in self._index.search(vec, s.neighbours, s.min_similarity)
                if self._claim_of.get(sid)}
         for kind in frame.kinds:
-            out.update(c for c in self._by_kind.get(kind, ()) if self._in_window(it, self._claims[c], s.story_window_days))
+            out.update(self._recent(self._by_kind.get(kind), it, s.story_window_days))
         if it.statement.stance == "deny":
             out |= self._entity_block(it)
         return out
@@ -201,13 +211,13 @@ class ClaimClusterer:
             return True
         if it.statement.stance == "deny":  # "US allegations": a denial names who it answers
             accused = set(it.entity_chains) - set(it.speaker_chain)
-            if accused and c.speakers and not accused & set(c.speakers):
+            if accused and c.speakers and not accused & c.speakers.keys():
                 return True
         s = self.settings
         if not self._in_window(it, c, s.story_window_days):
             return True
-        if it.statement.date and c.published and len(it.statement.date) == 10:
-            d = _days(min(c.published), it.statement.date)
+        if it.statement.date and c.first_published and len(it.statement.date) == 10:
+            d = _days(c.first_published, it.statement.date)
             if d is not None and d > 1:
                 return True
         if it.published:
@@ -220,14 +230,12 @@ class ClaimClusterer:
         s = self.settings
         if not frame.kinds or not c.frames:
             return 0.0
-        bonus = s.kind_weight if any(frame.kinds & f.kinds for f in c.frames) else 0.0
-        recipients = {f.recipient for f in c.frames if f.recipient}
-        if frame.recipient and frame.recipient in recipients:
+        bonus = s.kind_weight if frame.kinds & c.kinds else 0.0
+        if frame.recipient and frame.recipient in c.recipients:
             bonus += s.recipient_weight
-        objects = set().union(*(f.objects for f in c.frames))
-        if frame.objects and objects:
-            bonus += s.object_weight if frame.objects & objects else -s.object_weight
-        if frame.future and any(f.future for f in c.frames):
+        if frame.objects and c.objects:
+            bonus += s.object_weight if frame.objects & c.objects else -s.object_weight
+        if frame.future and c.future:
             bonus += s.future_weight
         return bonus
 
@@ -242,17 +250,30 @@ class ClaimClusterer:
     def _entity_block(self, it: ClaimItem) -> set[str]:
         out: set[str] = set()
         for e in set(it.entities) | ({it.speaker} if it.speaker else set()):
-            for cid in self._by_entity.get(e, ()):
-                if self._in_window(it, self._claims[cid]):
-                    out.add(cid)
+            out.update(self._recent(self._by_entity.get(e), it))
         return out
+
+    def _recent(self, block: dict[str, None] | None, it: ClaimItem, days: int | None = None) -> list[str]:
+        """The `block_limit` most recently joined claims of a block that are in `it`'s time window."""
+        out: list[str] = []
+        for cid in reversed(block or {}):
+            if self._in_window(it, self._claims[cid], days):
+                out.append(cid)
+                if len(out) >= self.settings.block_limit:
+                    break
+        return out
+
+    @staticmethod
+    def _touch(block: dict[str, None], cid: str) -> None:
+        block.pop(cid, None)
+        block[cid] = None
 
     def _in_window(self, it: ClaimItem, c: _Claim, days: int | None = None) -> bool:
         """A denial within the deny window after the claim was first reported; with `days`, any
         statement within that many days either side of it."""
-        if not it.published or not c.published:
+        if not it.published or not c.first_published:
             return True
-        d = _days(min(c.published), it.published)
+        d = _days(c.first_published, it.published)
         if d is None:
             return True
         return abs(d) <= days if days is not None else -2 <= d <= self.settings.deny_window_days
@@ -263,7 +284,7 @@ class ClaimClusterer:
         deny = it.statement.stance == "deny"
         # the denier is usually the subject of what it denies; an asserting speaker is not
         mine = set(it.entities) | {it.speaker} if deny and it.speaker else {e for e in it.entities if e != it.speaker}
-        theirs = set(c.entities)
+        theirs = c.entities.keys()
         bonus = 0.0
         if mine and theirs:
             shared = mine & theirs
@@ -278,9 +299,9 @@ class ClaimClusterer:
         if deny:
             accused = set(it.entity_chains) - set(it.speaker_chain)
             if accused and c.speakers:
-                bonus += s.accuser_weight if accused & set(c.speakers) else -s.accuser_weight
+                bonus += s.accuser_weight if accused & c.speakers.keys() else -s.accuser_weight
         elif it.speaker_chain and c.speakers:
-            bonus += s.speaker_weight if set(it.speaker_chain) & set(c.speakers) else -s.speaker_penalty
+            bonus += s.speaker_weight if c.speakers.keys() & set(it.speaker_chain) else -s.speaker_penalty
         if not deny and it.speaker and c.speaker_keys[it.speaker]:
             bonus += s.same_speaker_weight
             if c.documents[it.document]:  # more when the statement names no recipient ("the shipment")
@@ -297,17 +318,22 @@ class ClaimClusterer:
         if frame.kinds or it.statement.stance != "deny":  # a bare denial says nothing to compare
             c.vec_sum = vec.copy() if c.vec_sum is None else c.vec_sum + vec
             c.n_vec += 1
-        if frame.kinds:
-            c.frames.append(frame)
-            for kind in frame.kinds:
-                self._by_kind.setdefault(kind, set()).add(cid)
+        if frame.kinds and frame not in c.frames:
+            c.frames[frame] = None
+            c.kinds |= frame.kinds
+            c.objects |= frame.objects
+            c.recipients |= {frame.recipient} if frame.recipient else set()
+            c.future = c.future or frame.future
+        for kind in c.kinds:
+            self._touch(self._by_kind.setdefault(kind, {}), cid)
         if it.statement.stance != "deny":
             c.speakers.update(set(it.speaker_chain))
-        new = [e for e in set(it.entities) if e not in c.entities]
-        c.entities.update(set(it.entities))
-        for e in new:
-            self._entity_df[e] += 1
-            self._by_entity.setdefault(e, set()).add(cid)
+        mine = set(it.entities)
+        for e in mine:
+            if e not in c.entities:
+                self._entity_df[e] += 1
+            self._touch(self._by_entity.setdefault(e, {}), cid)
+        c.entities.update(mine)
         if it.statement.date:
             c.dates[it.statement.date] += 1
         event = event_date(it)
@@ -317,7 +343,7 @@ class ClaimClusterer:
         if it.speaker and it.statement.stance != "deny":
             c.speaker_keys[it.speaker] += 1
         if it.published:
-            c.published.append(it.published)
+            c.first_published = min(c.first_published or it.published, it.published)
         self._claim_of[it.id] = cid
 
     # ------------------------------------------------------------------ output
@@ -326,7 +352,7 @@ class ClaimClusterer:
         return Claim(
             id=c.id, summary=self._summary(c), statements=tuple(c.members),
             stances=tuple(STANCE_TO_CLAIM.get(it.statement.stance, "support") for it in items),
-            first_reported=min(c.published) if c.published else None,
+            first_reported=c.first_published,
             event_date=c.dates.most_common(1)[0][0] if c.dates else None,
             entities=tuple(e for e, _ in c.entities.most_common()))
 
@@ -386,6 +412,7 @@ def _parse_date(value: str) -> tuple[int, int | None, int | None] | None:
     return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
 
 
+@lru_cache(maxsize=1 << 16)
 def _days(a: str, b: str) -> int | None:
     pa, pb = _parse_date(a), _parse_date(b)
     if not pa or not pb:

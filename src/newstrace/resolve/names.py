@@ -107,12 +107,17 @@ TYPO_PREFIX = 5  # the typo rule compares names whose normalised forms start ali
 
 
 def typo_key(name: str) -> str | None:
-    """Typo block of a name: its first TYPO_PREFIX normalised characters ('tokyo shimbum' -> 'tokyo').
+    """Typo block of a name: its first TYPO_PREFIX normalised characters and, for a name of several
+    words, the first two letters of its last word ('tokyo shimbum' -> 'tokyo|sh').
 
-    The typo rule only compares names that agree there, so a wider block (a prefix of every word)
-    would only add candidates it rejects."""
+    The typo rule only compares names that agree on the prefix, so a wider block (a prefix of
+    every word) would only add candidates it rejects; the last word's start splits the crowd of
+    one first name ('john smith', 'john brown') and is rarely where a misspelling falls."""
     norm = normalize_name(name)
-    return norm[:TYPO_PREFIX] if len(norm) >= typo_thresholds()[0] else None
+    if len(norm) < typo_thresholds()[0]:
+        return None
+    words = norm.split()
+    return norm[:TYPO_PREFIX] + ("|" + words[-1][:2] if len(words) > 1 else "")
 
 
 def blocking_keys(name: str, search: bool = False) -> list[str]:
