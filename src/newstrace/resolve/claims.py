@@ -12,7 +12,8 @@ import numpy as np
 
 from ..model import Statement
 from .claim_frames import Frame, frames_conflict, read_frame
-from .embeddings import Encoder, VectorIndex, default_encoder
+from .embeddings import Encoder, default_encoder
+from .vector_index import VectorIndex
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\-]*")
 _STOP = frozenset("""a an the and or but of to in on at for with by from as is are was were be been being it its

@@ -1,4 +1,4 @@
-"""VectorIndex: exact below its size threshold, approximate (IVF) beyond it with high recall on real embeddings."""
+"""VectorIndex: exact below its size threshold, an HNSW graph beyond it with high recall on real embeddings."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newstrace.resolve.embeddings import VectorIndex, spherical_kmeans
+from newstrace.resolve.vector_index import VectorIndex
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "train" / "text"
 
@@ -48,17 +48,18 @@ def test_empty_and_one_row():
     assert idx.search(np.array([1, 0, 0, 0], dtype=np.float32), k=3) == [("a", 1.0)]
 
 
-def test_turns_approximate_past_the_threshold_and_refits_as_it_grows():
+def test_turns_approximate_past_the_threshold_and_keeps_every_row():
     x = unit_rows(6000)
-    idx = VectorIndex(dim=32, exact_limit=1000, nprobe=8, refit_factor=2.0)
+    idx = VectorIndex(dim=32, exact_limit=1000)
     for start in range(0, 6000, 250):  # added in report-sized batches, as the clusterer does
         idx.add([f"r{i}" for i in range(start, start + 250)], x[start:start + 250])
         assert idx.approximate == (len(idx) > 1000)
-    assert idx._fitted_at >= 4000  # refitted at >= 2000 and >= 4000 rows
-    assert sum(len(lst) for lst in idx._lists) == 6000  # every row in exactly one list
+    assert idx._graph.ntotal == 6000 == len(idx.ids)
     assert recall_at(idx, x[::97], k=10) >= 0.9
-    # a row finds itself first even through the inverted lists
+    # a row finds itself first through the graph, and vectors read back unchanged
     assert all(idx.search(x[i], k=1)[0][0] == f"r{i}" for i in range(0, 6000, 301))
+    assert np.allclose(idx.vector(4321), x[4321])
+    assert all(s >= 0.5 for _, s in idx.search(x[5], k=50, min_score=0.5))
 
 
 def test_below_threshold_results_identical_to_exact():
@@ -70,17 +71,9 @@ def test_below_threshold_results_identical_to_exact():
         assert idx.search(q, 12, 0.3) == idx.search_exact(q, 12, 0.3)
 
 
-def test_spherical_kmeans_gives_unit_centroids_near_the_topics():
-    x = unit_rows(2000, clusters=5)
-    cents = spherical_kmeans(x, 5, np.random.default_rng(0))
-    assert cents.shape == (5, 32)
-    assert np.allclose(np.linalg.norm(cents, axis=1), 1.0, atol=1e-5)
-    assert float(np.max(x @ cents.T, axis=1).mean()) > 0.6
-
-
 @pytest.mark.skipif(not POLNEAR.is_dir(), reason="PolNeAR texts not beside the project")
 def test_recall_on_real_minilm_sentence_embeddings():
-    """Recall@10 of the IVF search against exact search, on MiniLM vectors of real news sentences."""
+    """Recall@10 of the graph search against exact search, on MiniLM vectors of real news sentences."""
     from newstrace.resolve.embeddings import encode
 
     sents: list[str] = []
@@ -92,13 +85,13 @@ def test_recall_on_real_minilm_sentence_embeddings():
     copies = np.concatenate([vecs + rng.normal(0, 0.03, vecs.shape).astype(np.float32) for _ in range(5)])
     allv = np.concatenate([vecs, copies])
     allv /= np.linalg.norm(allv, axis=1, keepdims=True)
-    idx = VectorIndex(exact_limit=1000, nprobe=8)
+    idx = VectorIndex(exact_limit=1000)
     idx.add([str(i) for i in range(len(allv))], allv)
     assert idx.approximate
     queries = allv[rng.choice(len(allv), 150, replace=False)]
     assert recall_at(idx, queries, k=10) >= 0.9
     # distinct real sentences only, nothing near-duplicated: still most true neighbours found
-    real = VectorIndex(exact_limit=100, nprobe=8)
+    real = VectorIndex(exact_limit=100)
     real.add([str(i) for i in range(len(vecs))], vecs)
     assert real.approximate
     assert recall_at(real, vecs[::5], k=10) >= 0.75
