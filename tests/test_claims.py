@@ -207,3 +207,16 @@ def test_a_busy_kind_or_entity_block_is_read_only_to_its_most_recent_claims():
     assert len(cc.claims()) == 60
     assert max(scored) <= 10 + cc.settings.neighbours
     assert scored[-1] >= 10  # the block still proposes its most recent claims
+
+
+def test_same_speaker_in_the_same_report_does_not_pull_in_an_unrelated_remark(encoder):
+    """Speaker and report bonuses only add to similar content: a remark close to one member of a
+    claim (a neighbour) but far from the claim as a whole stays apart."""
+    ship = st("Borduria delivered artillery shells and rockets to the rebel militia last month")
+    handed = st("the rockets and shells from Borduria were handed to the militia commander at the palace")
+    remark = st("their commander seems more interested in flattering the palace than in anything else")
+    cc = run([[item("a1", "A", "2024-04-02", ship, ["e1", "e3"], "e5", ["e5", "e2"]),
+               item("a2", "A", "2024-04-02", handed, ["e1", "e3"], "e5", ["e5", "e2"]),
+               item("a3", "A", "2024-04-02", remark, ["e3"], "e5", ["e5", "e2"])]], encoder)
+    assert cc.claim_of("a1") == cc.claim_of("a2")
+    assert cc.claim_of("a3") != cc.claim_of("a1")

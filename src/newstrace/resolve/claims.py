@@ -89,7 +89,7 @@ class ClaimSettings:
     recipient_weight: float = 0.1  # same recipient of a transfer
     object_weight: float = 0.05  # same object family (shells, rockets, ...)
     neighbours: int = 12
-    min_similarity: float = 0.3
+    min_similarity: float = 0.3  # least cosine of a neighbour, and of an assertion to a claim it joins
     entity_weight: float = 0.15
     date_penalty: float = 0.25
     disjoint_penalty: float = 0.1
@@ -190,6 +190,10 @@ class ClaimClusterer:
             if self._vetoed(it, frame, c):
                 continue
             mean = float(c.vec_sum @ vec) / c.n_vec if c.vec_sum is not None and c.n_vec else 0.0
+            # a claim proposed by a block must be as close as a neighbour must be: bonuses
+            # (same speaker, same report) never stand in for content; denials answer by who and when
+            if not deny and mean < s.min_similarity:
+                continue
             score = (0.5 * mean if bare else mean) + self._agreement(it, c) + self._frame_bonus(frame, c)
             if bare:
                 score += self._reply_bonus(it, c)
