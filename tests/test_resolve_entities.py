@@ -361,3 +361,12 @@ def test_a_person_never_merges_by_coordinates():
 
 def test_possessive_with_either_quote_mark_is_the_same_name():
     assert normalize_name("Dana Roth\u2018s") == normalize_name("Dana Roth's") == "dana roth"
+
+
+def test_a_country_geocoded_at_its_capital_stays_apart_from_the_capital():
+    """Gazetteers give a country its capital's coordinates; the country and the capital stay two places
+    even when the institutions table does not list them."""
+    r = EntityResolver()
+    r.add_report("d0", [m("Tajikistan", "GPE", 0, lat=38.54, lon=68.78)])
+    r.add_report("d1", [m("Dushanbe", "GPE", 0, lat=38.54, lon=68.78)])
+    assert entity_with(r, "Tajikistan").key != entity_with(r, "Dushanbe").key

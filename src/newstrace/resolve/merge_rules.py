@@ -289,12 +289,7 @@ def facility_words(e: WorkingEntity) -> set[str]:
 
 
 def _names_a_country(e: WorkingEntity) -> bool:
-    return e.cached("country", len(e.names), lambda: any(is_country_or_capital(n) for n in e.names))  # type: ignore[return-value]
-
-
-def is_country_or_capital(name: str) -> bool:
-    info = nm.lookup_alias(name)
-    return bool(info and info.type == "GPE")
+    return e.cached("country", len(e.names), lambda: any(nm.is_country_or_capital_name(n) for n in e.names))  # type: ignore[return-value]
 
 
 def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:

