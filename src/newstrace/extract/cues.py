@@ -12,6 +12,7 @@ from . import content_model
 from .content import (EMPTY_OBJECTS, Tree, char_spans, cut_aside, drop_speaker_label, object_content, prep_content,
                       that_fallback, tidy, trim, vp_content)
 from .cue_model import score_tokens
+from .datelines import body_start, clip_spans
 from .quotes import QuoteRegion
 
 RELATIVE = {"who", "which", "that", "whom"}
@@ -111,6 +112,7 @@ def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteReg
         kept.append(f)
     for f in kept + others:
         f.content = content_model.choose_content(parsed, tree, f.cue, f.content, f.quote_type, f.lemma)
+        f.content = clip_spans(parsed, f.content) or f.content  # a dateline is never content
     return sorted(kept + others, key=lambda f: min(f.cue))
 
 
@@ -201,23 +203,24 @@ def _absorb_prep(parsed: ParsedReport, f: Found) -> None:
 def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | None | str:
     """(head, first, last) of the source of verb `i`; "it" for an expletive passive; None if none."""
     toks = parsed.tokens
+    body = _body_token(parsed, toks[i].sent)
     k, steps = i, 0
     while steps < 4:
-        subj = tree.child(parsed, k, ("nsubj",))
+        subj = _subject(parsed, tree, k, body)
         if subj is not None:
             low = toks[subj].text.lower()
             if low in RELATIVE and toks[k].dep == "relcl":
                 head = toks[k].head
                 if toks[head].ent_type in ("DATE", "TIME"):
                     return _clause_subject(parsed, tree, head)  # "X emerged on Wednesday, which suggested"
-                rng = trim(parsed, tree.left[head], tree.left[k] - 1)
+                rng = trim(parsed, max(body, tree.left[head]), tree.left[k] - 1)
                 return (head, rng[0], rng[1]) if rng else None
             if low in NO_SOURCE or toks[tree.left[subj]].text.lower() in NO_SOURCE \
                     or toks[subj].ent_type in ("DATE", "TIME"):
                 return None
             if steps and low == "it" and toks[k].lemma.lower() == "be":
                 return None  # "it is impossible to state ...": nobody speaks
-            rng = trim(parsed, tree.left[subj], tree.right[subj])
+            rng = trim(parsed, max(body, tree.left[subj]), tree.right[subj])
             if rng is None or rng[0] <= i <= rng[1]:
                 return None
             return (subj, rng[0], rng[1])
@@ -227,8 +230,8 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
         if (toks[k].dep == "xcomp" or toks[k].dep == "advcl" and tree.child(parsed, k, ("aux",)) is not None
                 and toks[tree.child(parsed, k, ("aux",))].text.lower() == "to") and toks[k].head != k:
             obj = tree.child(parsed, toks[k].head, ("dobj",))
-            if obj is not None and obj < k:  # "leading observers to estimate": the object speaks
-                rng = trim(parsed, tree.left[obj], tree.right[obj])
+            if obj is not None and body <= obj < k:  # "leading observers to estimate": the object speaks
+                rng = trim(parsed, max(body, tree.left[obj]), tree.right[obj])
                 return (obj, rng[0], rng[1]) if rng else None
         if toks[k].dep in ("advcl", "conj", "xcomp") and toks[k].head != k:
             if toks[k].tag == "VBG" and toks[k].dep == "advcl" and not _speechy(toks[k].lemma.lower()) \
@@ -248,11 +251,37 @@ def _clause_subject(parsed: ParsedReport, tree: Tree, k: int) -> tuple[int, int,
     while toks[k].dep in ("pobj", "prep", "npadvmod") and toks[k].head != k and steps < 4:
         k = toks[k].head
         steps += 1
-    subj = tree.child(parsed, k, ("nsubj",))
+    body = _body_token(parsed, toks[k].sent)
+    subj = _subject(parsed, tree, k, body)
     if subj is None or toks[subj].pos == "PRON":
         return None
-    rng = trim(parsed, tree.left[subj], tree.right[subj])
+    rng = trim(parsed, max(body, tree.left[subj]), tree.right[subj])
     return (subj, rng[0], rng[1]) if rng else None
+
+
+def _body_token(parsed: ParsedReport, s: int) -> int:
+    """First token of sentence `s` after its dateline ("ALMATY – ..."), or its first token."""
+    sent = parsed.sentences[s]
+    start = body_start(parsed, s)
+    k = sent.token_start
+    while k < sent.token_end and parsed.tokens[k].start < start:
+        k += 1
+    return k
+
+
+def _subject(parsed: ParsedReport, tree: Tree, k: int, body: int) -> int | None:
+    """The nsubj of `k` outside the dateline: a dateline the parser made the subject ("ALMATY –
+    Turkmenistan rejected", "LONDON – the ministry, ... said") gives way to a second subject or its
+    apposition; a dateline alone is no subject."""
+    toks = parsed.tokens
+    subjects = [c for c in tree.children[k] if toks[c].dep == "nsubj"]
+    if not subjects or subjects[0] >= body:
+        return subjects[0] if subjects else None
+    later = [c for c in subjects if c >= body]
+    if later:
+        return later[0]
+    appos = [c for c in tree.children[subjects[0]] if c >= body and toks[c].dep == "appos"]
+    return appos[0] if appos else None
 
 
 @lru_cache(maxsize=512)

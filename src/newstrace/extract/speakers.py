@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
 from ..model import Mention, ParsedReport
 from ..resources import load_yaml
+from .datelines import body_start
 
 ORGLIKE = ("ORG", "GPE", "MEDIA", "NORP", "FAC")
 FORWARD_WINDOW = 1  # sentences after an indefinite description where its name may follow
@@ -52,9 +54,13 @@ class SpeakerIndex:
 
     def __post_init__(self) -> None:
         labels = _nouns()["labels"]
-        self.order = sorted((k for k, m in enumerate(self.mentions) if m.label in labels),
-                            key=lambda k: self.mentions[k].start)
+        self.order = sorted((k for k, m in enumerate(self.mentions) if m.label in labels
+                             and not self._in_dateline(m)), key=lambda k: self.mentions[k].start)
         self.starts = [self.mentions[k].start for k in self.order]
+
+    def _in_dateline(self, m: Mention) -> bool:
+        """A place in a dateline ("RIGA (Reuters) –") says where the report was filed; it never speaks."""
+        return 0 <= m.sentence < len(self.parsed.sentences) and m.start < body_start(self.parsed, m.sentence)
 
     # ------------------------------------------------------------------ lookups
     def mentions_in(self, start: int, end: int) -> list[int]:
@@ -105,32 +111,53 @@ class SpeakerIndex:
         if who.name is not None:
             self.history.append((token, who))
 
-    def recent(self, token: int, labels: tuple[str, ...]) -> Resolved | None:
+    def recent(self, token: int, labels: tuple[str, ...], qualifiers: frozenset[str] = frozenset()) -> Resolved | None:
         for t, who in reversed(self.history):
-            if t < token and who.label in labels:
+            if t < token and who.label in labels and (not qualifiers or self._qualified(
+                    self.parsed.tokens[t].start, self.parsed.tokens[t].end, qualifiers)):
                 return who
         return None
 
-    def recent_fitting(self, token: int, labels: tuple[str, ...], word: str) -> Resolved | None:
-        """Most recent earlier speaker/mention with a fitting label, preferring one whose role or text holds `word`."""
+    def recent_fitting(self, token: int, labels: tuple[str, ...], word: str,
+                       qualifiers: frozenset[str] = frozenset()) -> Resolved | None:
+        """Most recent earlier speaker/mention with a fitting label, preferring one whose role or text
+        holds `word`; with `qualifiers` ("Estonian" in "the Estonian agency") only one they sit beside."""
         pos = self.parsed.tokens[token].start
         hi = bisect.bisect_left(self.starts, pos)
+        same = self._same_head(token, labels)  # "the agency" after "the Tass news agency said"
         fallback = None
         for j in range(hi - 1, max(-1, hi - 60), -1):
             k = self.order[j]
             m = self.mentions[k]
-            if m.label not in labels:
+            if m.label not in labels or not self._qualified(m.start, m.end, qualifiers):
                 continue
+            if same is not None and m.start < self.parsed.tokens[same[0]].start:
+                break
             if word in (m.role or "").lower() or word in m.text.lower():
                 return self.resolved_of(k)
             if fallback is None:
                 fallback = k
-        spoken = self.recent(token, labels)
+        if same is not None:
+            return same[1]
+        spoken = self.recent(token, labels, qualifiers)
         if spoken is not None:
             return spoken
         return self.resolved_of(fallback) if fallback is not None else None
 
-    def following(self, token: int, labels: tuple[str, ...]) -> Resolved | None:
+    def _qualified(self, start: int, end: int, qualifiers: frozenset[str]) -> bool:
+        """Whether every qualifier word is written in or just before [start, end) ("Estonian" before "ERR")."""
+        near = self.parsed.text[max(0, start - 40):end].lower()
+        return all(re.search(rf"\b{re.escape(q)}\b", near) for q in qualifiers)
+
+    def _same_head(self, token: int, labels: tuple[str, ...]) -> tuple[int, Resolved] | None:
+        """The latest earlier speaker whose description had the same head noun as `token`."""
+        lemma = self.parsed.tokens[token].lemma.lower()
+        for t, who in reversed(self.history):
+            if t < token and who.label in labels and self.parsed.tokens[t].lemma.lower() == lemma:
+                return t, who
+        return None
+
+    def following(self, token: int, labels: tuple[str, ...], qualifiers: frozenset[str] = frozenset()) -> Resolved | None:
         """First fitting mention after `token` within the same or next sentence."""
         tok = self.parsed.tokens[token]
         last_sent = tok.sent + FORWARD_WINDOW
@@ -140,7 +167,7 @@ class SpeakerIndex:
             m = self.mentions[k]
             if m.sentence > last_sent:
                 break
-            if m.label in labels:
+            if m.label in labels and self._qualified(m.start, m.end, qualifiers):
                 return self.resolved_of(k)
         return None
 
@@ -194,14 +221,26 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
     labels = nouns["desc"].get(lemma) or nouns["desc"].get(word)
     if not labels or toks[head].tag in ("NNS", "NNPS"):
         return Resolved()
+    if labels != ("PERSON",):
+        named = _own_name(index, head, first, last, labels)
+        if named is not None:
+            return named
     dets = {toks[k].text.lower() for k in range(first, head)}
+    qualifiers = _qualifiers(toks, first, head)
     if dets & nouns["definite"]:
-        found = index.recent_fitting(head, labels, lemma)
+        found = index.recent_fitting(head, labels, lemma, qualifiers)
         if found is not None:
             return found
     elif not dets & {"a", "an"}:
         return Resolved()
-    return index.following(last, labels) or Resolved()
+    return index.following(last, labels, qualifiers) or Resolved()
+
+
+def _qualifiers(toks, first: int, head: int) -> frozenset[str]:
+    """Nationality, place and proper-noun words modifying a description ("Estonian", "Kyiv")."""
+    return frozenset(toks[k].text.lower() for k in range(first, head)
+                     if toks[k].ent_type in ("NORP", "GPE", "LOC") or toks[k].pos == "PROPN"
+                     or toks[k].text.lower() in _demonyms())
 
 
 def _right(toks, c: int, last: int) -> int:
@@ -277,3 +316,59 @@ def _spelling_variant(index: SpeakerIndex, k: int) -> Resolved | None:
                 and sum(x != y for x, y in zip(o, name)) == 1:
             return index.resolved_of(j)
     return None
+
+
+PLACES = ("GPE", "LOC")
+NOT_NAMES = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")  # never a name
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    """Nationality words ("Russian", "Estonian") from the place gazetteer and the institutions table."""
+    words = {str(k).lower() for k in (load_yaml("gazetteer_places.yaml").get("demonyms") or {})}
+    for spec in (load_yaml("institutions.yaml").get("countries") or {}).values():
+        words.update(str(w).lower() for w in (spec or {}).get("demonyms") or ())
+    return frozenset(words)
+
+
+def _own_name(index: SpeakerIndex, head: int, first: int, last: int, labels: tuple[str, ...]) -> Resolved | None:
+    """A description that names itself is that name, never an earlier organisation it happens to fit.
+
+    "the Tass news agency", "the state-run Kestrel agency": the proper nouns before the head name
+    the organisation (a known place or nationality word there, "the Moscow daily", "the Estonian
+    agency", is not its name).  "the Kyiv government", "the government of Estonia": a
+    government-like head (one that refers back to countries first) is that place's government.
+    """
+    toks = index.parsed.tokens
+    run = _name_run(toks, first, head)
+    if labels[0] == "GPE":
+        spans = [(toks[run[0]].start, toks[run[-1]].end)] if run else []
+        for c in range(head + 1, last + 1):
+            if toks[c].head == head and toks[c].dep == "prep" and toks[c].text.lower() in ("of", "in"):
+                spans.append((toks[c].end, toks[_right(toks, c, last)].end))
+        for a, b in spans:
+            for k in index.mentions_in(a, b):
+                if index.mentions[k].label in PLACES:
+                    return index.resolved_of(k)
+        return None
+    if not run or any(toks[k].ent_type in NOT_NAMES or toks[k].text.lower() in _demonyms() for k in run):
+        return None
+    a, b = toks[run[0]].start, toks[run[-1]].end
+    inside = index.mentions_in(a, b)
+    if any(index.mentions[k].label in PLACES and index.mentions[k].lat is not None for k in inside):
+        return None  # "the Moscow daily": a known place says where, not who
+    exact = [k for k in inside if index.mentions[k].start == a and index.mentions[k].end == b]
+    media = any(toks[k].lemma.lower() in MEDIA_WORDS | {"news"} for k in range(run[-1] + 1, head + 1))
+    return Resolved(index.parsed.text[a:b], "MEDIA" if media else "ORG", exact[0] if exact else None)
+
+
+def _name_run(toks, first: int, head: int) -> list[int]:
+    """The proper nouns modifying `head` as one run before it ("Ak Yol" in "the Ak Yol state news
+    agency"); empty when there is none or they are split by other words."""
+    run = [k for k in range(first, head) if toks[k].pos == "PROPN" and toks[k].dep == "compound"
+           and toks[k].text[:1].isupper()]
+    if not run or run != list(range(run[0], run[-1] + 1)):
+        return []
+    if any(toks[k].pos not in ("NOUN", "PROPN", "ADJ", "PUNCT", "VERB") for k in range(run[-1] + 1, head)):
+        return []
+    return run

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..model import Mention, ParsedReport, Statement
+from .datelines import in_dateline
 from .cues import Found, Tree, continuation, find_in_sentence
 from .quotes import find_quotes
 from .speakers import Resolved, SpeakerIndex, is_cited_head, resolve_speaker
@@ -87,7 +88,7 @@ def _by_sentence(parsed: ParsedReport, spans: Sequence[tuple[int, int]]) -> list
 def _note_subjects(parsed: ParsedReport, index: SpeakerIndex, a: int, b: int) -> None:
     toks = parsed.tokens
     for i in range(a, b):
-        if toks[i].dep in ("nsubj", "nsubjpass") and toks[i].ent_type:
+        if toks[i].dep in ("nsubj", "nsubjpass") and toks[i].ent_type and not in_dateline(parsed, i):
             inside = index.mentions_in(toks[i].start, toks[i].end)
             if inside:
                 index.note(i, index.resolved_of(inside[0]))
