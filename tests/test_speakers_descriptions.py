@@ -61,3 +61,12 @@ def test_capital_government_is_the_capital(nlp):
     text = "Washington has asked for talks. The Vilnius government said the talks would resume."
     s = speaker_of(run(nlp, text), "The Vilnius government")
     assert s.speaker_name == "Vilnius"
+
+
+def test_a_nationality_before_government_names_the_country(nlp):
+    # regression: "the Latvian government" went to the last country named ("Sweden")
+    text = ("Sweden has asked for an inquiry into the ferry company.\n"
+            "The Latvian government said the ferries had been inspected in April.")
+    s = speaker_of(run(nlp, text), "The Latvian government")
+    assert s.speaker_name != "Sweden"
+    assert "Latvia" in (s.speaker_name or "")

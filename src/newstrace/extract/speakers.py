@@ -342,13 +342,15 @@ def _own_name(index: SpeakerIndex, head: int, first: int, last: int, labels: tup
     toks = index.parsed.tokens
     run = _name_run(toks, first, head)
     if labels[0] == "GPE":
-        spans = [(toks[run[0]].start, toks[run[-1]].end)] if run else []
+        # the words before the head ("the Kyiv government", "the North Korean government") and
+        # an "of"/"in" phrase after it ("the government of Estonia")
+        spans = [(toks[first].start, toks[head - 1].end)] if first < head else []
         for c in range(head + 1, last + 1):
             if toks[c].head == head and toks[c].dep == "prep" and toks[c].text.lower() in ("of", "in"):
                 spans.append((toks[c].end, toks[_right(toks, c, last)].end))
         for a, b in spans:
             for k in index.mentions_in(a, b):
-                if index.mentions[k].label in PLACES:
+                if index.mentions[k].label in PLACES + ("NORP",):
                     return index.resolved_of(k)
         return None
     if not run or any(toks[k].ent_type in NOT_NAMES or toks[k].text.lower() in _demonyms() for k in run):

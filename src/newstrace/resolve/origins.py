@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping
 
 from ..model import Ledger, LedgerDocument, LedgerEntity, LedgerStatement
@@ -170,8 +171,54 @@ def dependent_statements(ledger: Ledger) -> set[str]:
 
 
 def statement_origins(ledger: Ledger) -> dict[str, str]:
-    """statement id -> origin, for every statement of the ledger."""
+    """statement id -> origin, for every statement of the ledger.
+
+    A statement whose speaker is a pronoun the extractor could not resolve ("he said") takes the
+    origin of a statement elsewhere with the same words and a named speaker: the same quotation
+    relayed by another outlet tells who "he" is (a hash join on the quotation's first words, not a
+    comparison of all pairs).  Failing that, it takes the one named origin its own report gives
+    the same claim; otherwise it stays with the outlet, like an unnamed source.
+    """
     entities = {e.id: e for e in ledger.entities}
     docs = {d.id: d for d in ledger.documents}
     blank = LedgerDocument(id="?", source="", title=None, outlet=None, published=None, published_from="none", text="")
-    return {st.id: statement_origin(st, entities, docs.get(st.document, blank)) for st in ledger.statements}
+    origins = {st.id: statement_origin(st, entities, docs.get(st.document, blank)) for st in ledger.statements}
+    named: dict[str, str] = {}
+    for st in ledger.statements:
+        key = quotation_key(st.content)
+        if key and st.speaker in entities:
+            named.setdefault(key, origins[st.id])
+    unresolved = [st for st in ledger.statements if st.speaker not in entities and _is_pronoun(st.speaker_text)]
+    for st in unresolved:
+        found = named.get(quotation_key(st.content) or "")
+        if found:
+            origins[st.id] = found
+    # still unresolved: the one named origin its own report gives the same claim ("they" after "Kirby")
+    by_report_claim: dict[tuple[str, str], set[str]] = {}
+    for st in ledger.statements:
+        if st.claim and not origins[st.id].startswith((UNNAMED, OUTLET)):
+            by_report_claim.setdefault((st.document, st.claim), set()).add(origins[st.id])
+    for st in unresolved:
+        named_here = by_report_claim.get((st.document, st.claim or ""), set())
+        if origins[st.id].startswith(UNNAMED) and len(named_here) == 1:
+            origins[st.id] = next(iter(named_here))
+    return origins
+
+
+QUOTATION_WORDS = 8  # words of a quotation that identify it across reports
+
+
+def quotation_key(content: str | None) -> str | None:
+    """The first QUOTATION_WORDS words of a content, lower case, without punctuation (None when shorter)."""
+    words = _norm(content or "").split()
+    return " ".join(words[:QUOTATION_WORDS]) if len(words) >= QUOTATION_WORDS else None
+
+
+def _is_pronoun(text: str | None) -> bool:
+    return _norm(text or "") in _pronouns()
+
+
+@lru_cache(maxsize=1)
+def _pronouns() -> frozenset[str]:
+    table = (load_yaml("speaker_nouns.yaml") or {}).get("pronouns") or {}
+    return frozenset(str(w).lower() for words in table.values() for w in words)
