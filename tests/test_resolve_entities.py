@@ -370,3 +370,10 @@ def test_a_country_geocoded_at_its_capital_stays_apart_from_the_capital():
     r.add_report("d0", [m("Tajikistan", "GPE", 0, lat=38.54, lon=68.78)])
     r.add_report("d1", [m("Dushanbe", "GPE", 0, lat=38.54, lon=68.78)])
     assert entity_with(r, "Tajikistan").key != entity_with(r, "Dushanbe").key
+
+
+def test_two_names_of_one_capital_merge_by_coordinates():
+    r = EntityResolver()
+    r.add_report("d0", [m("Kyiv", "GPE", 0, lat=50.45, lon=30.52)])
+    r.add_report("d1", [m("Kiev", "GPE", 0, lat=50.45, lon=30.52)])
+    assert entity_with(r, "Kyiv").key == entity_with(r, "Kiev").key

