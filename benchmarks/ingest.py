@@ -14,6 +14,7 @@ from _common import polnear_texts, run_measured
 
 READ = """
 import json, sys, time
+from pathlib import Path
 files = sorted(Path(sys.argv[1]).glob('*.txt'))[:int(sys.argv[2])]
 t = time.perf_counter(); n = 0
 for f in files:
@@ -23,6 +24,7 @@ print(json.dumps({'seconds': time.perf_counter() - t, 'reports': len(files), 'ch
 
 INGEST = """
 import json, shutil, sys, tempfile, time
+from pathlib import Path
 from newstrace import api
 from newstrace.settings import load_settings
 files = sorted(Path(sys.argv[1]).glob('*.txt'))[:int(sys.argv[2])]
