@@ -12,6 +12,7 @@ import numpy as np
 
 from ..model import Statement
 from .claim_frames import Frame, frames_conflict, read_frame
+from .rebuttal import is_rebuttal
 from .embeddings import Encoder, default_encoder
 from .vector_index import VectorIndex
 
@@ -110,6 +111,7 @@ class ClaimClusterer:
         self._frames: dict[str, Frame] = {}
         self._row: dict[str, int] = {}
         self._claim_of: dict[str, str | None] = {}
+        self._stance: dict[str, str] = {}  # statement id -> support | deny | hedge toward its claim
         self._claims: dict[str, _Claim] = {}
         # blocks, each in the order its claims were last joined (most recent last): a search reads
         # at most `block_limit` of the most recent ones, so a busy kind or entity costs a constant
@@ -136,9 +138,12 @@ class ClaimClusterer:
             self._index.add([it.id], vec[None, :])
         return out
 
-    def restore(self, items: Sequence[ClaimItem], vecs: np.ndarray, claim_ids: Sequence[str | None]) -> None:
-        """Rebuild the state from stored statements, their vectors and claim ids (no re-encoding)."""
-        for it, vec, cid in zip(items, vecs, claim_ids):
+    def restore(self, items: Sequence[ClaimItem], vecs: np.ndarray, claim_ids: Sequence[str | None],
+                stances: Sequence[str | None] = ()) -> None:
+        """Rebuild the state from stored statements, their vectors, claim ids and stances toward
+        them (no re-encoding)."""
+        stances = list(stances) or [None] * len(items)
+        for it, vec, cid, stance in zip(items, vecs, claim_ids, stances):
             self._items[it.id] = it
             self._claim_of[it.id] = None
             self._row[it.id] = len(self._index)
@@ -150,7 +155,7 @@ class ClaimClusterer:
                 self._claims[cid] = _Claim(cid)
                 if cid[1:].isdigit():
                     self._next = max(self._next, int(cid[1:]) + 1)
-            self._join(cid, it, vec)
+            self._join(cid, it, vec, stance)
 
     def vector_of(self, statement_id: str) -> np.ndarray | None:
         row = self._row.get(statement_id)
@@ -161,6 +166,10 @@ class ClaimClusterer:
 
     def claim_of(self, statement_id: str) -> str | None:
         return self._claim_of.get(statement_id)
+
+    def stance_of(self, statement_id: str) -> str | None:
+        """support | deny | hedge of a clustered statement toward its claim (None when unclustered)."""
+        return self._stance.get(statement_id) if self._claim_of.get(statement_id) else None
 
     def claims(self) -> list[Claim]:
         """Every claim with its summary, statements and their stance toward it, and its dates."""
@@ -316,11 +325,13 @@ class ClaimClusterer:
             bonus += s.report_weight
         return bonus
 
-    def _join(self, cid: str, it: ClaimItem, vec: np.ndarray) -> None:
+    def _join(self, cid: str, it: ClaimItem, vec: np.ndarray, stance: str | None = None) -> None:
         c = self._claims[cid]
         c.members.append(it.id)
+        stance = stance or self._stance_toward(it, c)
+        self._stance[it.id] = stance
         frame = self._frames.get(it.id) or read_frame(it.statement.content)
-        if frame.kinds or it.statement.stance != "deny":  # a bare denial says nothing to compare
+        if frame.kinds or stance != "deny":  # a bare denial says nothing to compare
             c.vec_sum = vec.copy() if c.vec_sum is None else c.vec_sum + vec
             c.n_vec += 1
         if frame.kinds and frame not in c.frames:
@@ -331,7 +342,7 @@ class ClaimClusterer:
             c.future = c.future or frame.future
         for kind in c.kinds:
             self._touch(self._by_kind.setdefault(kind, {}), cid)
-        if it.statement.stance != "deny":
+        if stance != "deny":
             c.speakers.update(set(it.speaker_chain))
         mine = set(it.entities)
         for e in mine:
@@ -342,21 +353,28 @@ class ClaimClusterer:
         if it.statement.date:
             c.dates[it.statement.date] += 1
         event = event_date(it)
-        if event and it.statement.stance != "deny":
+        if event and stance != "deny":
             c.event_dates[event] += 1
         c.documents[it.document] += 1
-        if it.speaker and it.statement.stance != "deny":
+        if it.speaker and stance != "deny":
             c.speaker_keys[it.speaker] += 1
         if it.published:
             c.first_published = min(c.first_published or it.published, it.published)
         self._claim_of[it.id] = cid
+
+    def _stance_toward(self, it: ClaimItem, c: _Claim) -> str:
+        """The statement's own stance, except that an accused party's negating assertion denies."""
+        stance = STANCE_TO_CLAIM.get(it.statement.stance, "support")
+        if stance == "support" and is_rebuttal(it.statement.content, it.speaker_chain, c.speakers, c.entities):
+            return "deny"
+        return stance
 
     # ------------------------------------------------------------------ output
     def _freeze(self, c: _Claim) -> Claim:
         items = [self._items[m] for m in c.members]
         return Claim(
             id=c.id, summary=self._summary(c), statements=tuple(c.members),
-            stances=tuple(STANCE_TO_CLAIM.get(it.statement.stance, "support") for it in items),
+            stances=tuple(self._stance.get(it.id) or STANCE_TO_CLAIM.get(it.statement.stance, "support") for it in items),
             first_reported=c.first_published,
             event_date=c.dates.most_common(1)[0][0] if c.dates else None,
             entities=tuple(e for e, _ in c.entities.most_common()))

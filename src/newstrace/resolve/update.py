@@ -16,7 +16,7 @@ from ..model import Merge, ProcessedReport, Statement
 from ..settings import Settings
 from ..store.repository import doc_id, load_ledger
 from ..store.schema import ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, StatementRow, TimeRow
-from .claims import STANCE_TO_CLAIM, ClaimClusterer, ClaimItem
+from .claims import ClaimClusterer, ClaimItem
 from .entities import EntityResolver, ResolvedEntity
 from .status import analyse_claims
 
@@ -51,7 +51,7 @@ class Resolution:
                 ctx = _Context.load(session)  # three queries for the whole store, not three per statement
                 items = [self._claim_item(st, published, ctx) for st, published in rows]
                 vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st, _ in rows])
-                clusterer.restore(items, vecs, [st.claim_key for st, _ in rows])
+                clusterer.restore(items, vecs, [st.claim_key for st, _ in rows], [st.claim_stance for st, _ in rows])
             self._clusterer = clusterer
         return self._clusterer
 
@@ -135,7 +135,7 @@ class Resolution:
         for r in st_rows:
             cid = assigned.get(f"s{r.id}")
             r.claim_key = cid
-            r.claim_stance = STANCE_TO_CLAIM.get(r.stance) if cid else None
+            r.claim_stance = clusterer.stance_of(f"s{r.id}") if cid else None
             vec = clusterer.vector_of(f"s{r.id}")
             r.embedding = vec.astype(np.float32).tobytes() if vec is not None else None
             if cid:
