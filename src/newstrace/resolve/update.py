@@ -73,8 +73,81 @@ class Resolution:
         self._apply_redirects(session, redirects_before, touched)
         for key in list(touched):
             touched.update(self.resolver.chain_of(key))
-        for key in touched:
-            self._upsert_entity(session, key)
+        self._upsert_entities(session, touched)
+        session.flush()
+        self._cluster(session, row, st_rows)
+
+    def _speaker_key(self, st: Statement, keys: Sequence[str]) -> str | None:
+        if st.speaker_mention is not None and 0 <= st.speaker_mention < len(keys):
+            return keys[st.speaker_mention]
+        if st.speaker_name:
+            return self.resolver.lookup(st.speaker_name)
+        return None
+
+    def _apply_redirects(self, session: Session, before: dict[str, str], touched: set[str]) -> None:
+        """Entities merged away by this report: repoint stored rows at the survivor, drop the old row."""
+        for old in set(self.resolver.redirects()) - set(before):
+            new = self.resolver.canonical_key(old)
+            session.execute(update(MentionRow).where(MentionRow.entity_key == old).values(entity_key=new))
+            session.execute(update(StatementRow).where(StatementRow.speaker_key == old).values(speaker_key=new))
+            session.execute(update(EntityRow).where(EntityRow.parent == old).values(parent=new))
+            session.execute(delete(EntityRow).where(EntityRow.key == old))
+            touched.discard(old)
+            touched.add(new)
+
+    def _upsert_entities(self, session: Session, keys: set[str]) -> None:
+        """Write the resolver's current view of `keys` into their rows (one query reads them all)."""
+        rows = {r.key: r for r in session.scalars(select(EntityRow).where(EntityRow.key.in_(sorted(keys))))}
+        for key in sorted(keys):
+            e = self.resolver.entity(key)
+            if e is None:
+                continue
+            row = rows.get(key)
+            if row is None:
+                row = EntityRow(key=key)
+                session.add(row)
+            row.name, row.type, row.aliases, row.roles = e.name, e.type, list(e.aliases), list(e.roles)
+            row.lat, row.lon, row.country, row.parent = e.lat, e.lon, e.country, e.parent
+            row.merges = [m.__dict__ for m in e.merges]
+            row.state = {"mentions": e.mentions, "documents": list(e.documents)}
+
+    # ------------------------------------------------------------------ claims state
+    def clusterer(self, session: Session) -> ClaimClusterer:
+        """The claim clusterer, restored from stored vectors and claim ids on first use."""
+        if self._clusterer is None:
+            from .embeddings import default_encoder
+
+            clusterer = ClaimClusterer(default_encoder(self.settings.embedding_model))
+            rows = session.execute(
+                select(StatementRow, DocumentRow.published).join(DocumentRow)
+                .where(StatementRow.embedding.is_not(None)).order_by(StatementRow.id)).all()
+            if rows:
+                ctx = _Context.load(session)  # three queries for the whole store, not three per statement
+                items = [self._claim_item(st, published, ctx) for st, published in rows]
+                vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st, _ in rows])
+                clusterer.restore(items, vecs, [st.claim_key for st, _ in rows], [st.claim_stance for st, _ in rows])
+            self._clusterer = clusterer
+        return self._clusterer
+
+    # ------------------------------------------------------------------ one report
+    def add_report(self, session: Session, row: DocumentRow, processed: ProcessedReport) -> None:
+        did = doc_id(row.id)
+        ex = processed.extraction
+        redirects_before = dict(self.resolver.redirects())
+        keys = self.resolver.add_report(did, ex.mentions, [s.speaker_name for s in ex.statements])
+        mention_rows = session.scalars(select(MentionRow).where(MentionRow.document_id == row.id)
+                                       .order_by(MentionRow.id)).all()
+        for m_row, key in zip(mention_rows, keys):
+            m_row.entity_key = key
+        st_rows = session.scalars(select(StatementRow).where(StatementRow.document_id == row.id)
+                                  .order_by(StatementRow.id)).all()
+        for st_row, st in zip(st_rows, ex.statements):
+            st_row.speaker_key = self._speaker_key(st, keys)
+        touched = set(keys) | {r.speaker_key for r in st_rows if r.speaker_key}
+        self._apply_redirects(session, redirects_before, touched)
+        for key in list(touched):
+            touched.update(self.resolver.chain_of(key))
+        self._upsert_entities(session, touched)
         session.flush()
         self._cluster(session, row, st_rows)
 
@@ -132,6 +205,7 @@ class Resolution:
         ctx = _Context.load(session, row.id)
         items = [self._claim_item(r, row.published, ctx) for r in st_rows]
         assigned = clusterer.add_report(items)
+        here: set[str] = set()  # claims this report joined: only their rows change now
         for r in st_rows:
             cid = assigned.get(f"s{r.id}")
             r.claim_key = cid
@@ -139,9 +213,11 @@ class Resolution:
             vec = clusterer.vector_of(f"s{r.id}")
             r.embedding = vec.astype(np.float32).tobytes() if vec is not None else None
             if cid:
-                self.touched_claims.add(cid)
-        for claim in clusterer.claims_by_id(self.touched_claims):
-            c_row = session.scalar(select(ClaimRow).where(ClaimRow.key == claim.id))
+                here.add(cid)
+        self.touched_claims |= here
+        rows = {c.key: c for c in session.scalars(select(ClaimRow).where(ClaimRow.key.in_(sorted(here))))}
+        for claim in clusterer.claims_by_id(sorted(here)):
+            c_row = rows.get(claim.id)
             if c_row is None:
                 c_row = ClaimRow(key=claim.id, reasons=[], origins=[], evidence=[], deniers=[])
                 session.add(c_row)
