@@ -13,6 +13,8 @@ from .merge_rules import ORG_LABELS, PLACE_LABELS, WorkingEntity as _Entity, dis
 MAX_BLOCK = 50  # largest typo-prefix or acronym-expansion block searched for merge candidates
 MAX_HOLDERS = 50  # a surname held by more full names than this is ambiguous for good: stop indexing it
 _CAPPED = ("p:", "A:")  # blocks that say nothing once they hold very many entities
+_STATE_BODY_TYPES = frozenset({"ORG", "MEDIA", "NORP", "GPE"})  # types an organ of a state is seen as
+_MAX_CHAIN = 8  # parent steps followed when checking where an institution leads
 
 __all__ = ["ORG_LABELS", "PLACE_LABELS", "EntityResolver", "ResolvedEntity", "resolve_entities"]
 
@@ -422,7 +424,7 @@ class EntityResolver:
         if e.is_facility():
             return self._facility_place(e)
         if self._type_of(e) != "PERSON":
-            return None
+            return self._state_of_body(e)
         best: tuple[int, str] | None = None
         for role in e.roles:
             toks = nm.name_tokens(role)
@@ -440,7 +442,55 @@ class EntityResolver:
                         continue
                     if best is None or size > best[0]:
                         best = (size, target)
-        return best[1] if best else None
+        return self._state_of_role(e, best[1] if best else None)
+
+    def _state_of_body(self, e: _Entity) -> str | None:
+        """The country an organ of a state belongs to ('Turkmen interior ministry' -> Turkmenistan).
+
+        Only organisations, media and groups; never a country (or one of its own names) itself."""
+        if self._type_of(e) not in _STATE_BODY_TYPES or any(map(nm.country_role, e.names)):
+            return None
+        countries = {c for c in map(nm.state_body_country, e.names) if c}
+        if len(countries) != 1:
+            return None
+        key = self._ensure_country(countries.pop())
+        return key if key != e.key else None
+
+    def _state_of_role(self, e: _Entity, found: str | None) -> str | None:
+        """A person whose roles name a state body of one country ('Turkmen Foreign Ministry
+        spokesman') speaks for that country, unless the institution `found` from the role already
+        leads there (Russian Foreign Ministry -> Russia) or the role blocks it ('military analyst')."""
+        countries = {c for c in (nm.state_body_country(r, role=True) for r in e.roles) if c}
+        if len(countries) != 1:
+            return found
+        country = next(iter(countries))
+        if found is not None and self._leads_to(found, country):
+            return found
+        return self._ensure_country(country)
+
+    def _leads_to(self, key: str, country: str) -> bool:
+        """`key` or one of its parents (a few steps up) holds the name `country`."""
+        want = nm.normalize_name(country)
+        seen: set[str] = set()
+        cur: str | None = key
+        while cur and cur not in seen and len(seen) < _MAX_CHAIN and cur in self._ents:
+            seen.add(cur)
+            e = self._ents[cur]
+            if any(nm.normalize_name(n) == want for n in e.names):
+                return True
+            cur = self._memo_parent(e)
+        return False
+
+    def _ensure_country(self, name: str) -> str:
+        """Key of the country entity `name`, creating a mention-less GPE when none holds the name."""
+        hits = self._candidates("n:" + nm.normalize_name(name))
+        if hits:
+            return sorted(hits, key=lambda k: (not self._ents[k].place_like(), k))[0]
+        e = self._new()
+        e.names[name] += 1
+        e.labels["GPE"] += 1
+        self._index_entity(e)
+        return e.key
 
     def _facility_place(self, e: _Entity) -> str | None:
         """The place a facility sits at: a place named in its phrase, else one at its coordinates."""

