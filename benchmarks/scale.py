@@ -329,7 +329,7 @@ def main() -> None:
     print(f"{'N':>8} {'reports':>7} {'CPU s':>8} {'wall s':>8} {'entity s':>8} {'+RSS MiB':>8} {'peak RSS':>8} "
           f"{'exponent':>8} {'+1 report s':>11} {'entities':>8} {'claims':>7}")
     if args.recall:
-        print(f"VectorIndex recall vs exact (k=12, cosine >= 0.3; 'close' = exact neighbours with cosine >= 0.7)")
+        print("VectorIndex recall vs exact (k=12, cosine >= 0.3; 'close' = exact neighbours with cosine >= 0.7)")
         for n in (5000, 20000, 100000):
             r = measure_recall(vectors, n)
             print(f"  {r['n']:>7} rows: recall@12 {r['recall']:.3f}  close {r['recall_close']:.3f}  "
