@@ -171,3 +171,16 @@ def test_html_story_links_the_denial(ledger):
     story = html[html.index('<section id="story">'):html.index('<section id="claims">')]
     assert 'class="denied"' in story and "denied by Borduria" in story
     assert 'href="#ref-d1-s1"' in story and 'id="ref-d1-s1"' in html
+
+
+def test_story_leads_with_the_claim_the_reports_keep_returning_to(ledger):
+    """c_rockets has three original assertions, c_border two: c_rockets ranks first for the story even
+    when c_border has more origins and outlets (a claim relayed once by many voices ranks below the one
+    the reports dwell on); the claims list keeps ranking by origins."""
+    from newstrace.report.brief import _Builder
+
+    b = _Builder(ledger)
+    rockets = replace(next(c for c in ledger.claims if c.id == "c_rockets"), origins=("e_sy",), outlets=2)
+    border = replace(next(c for c in ledger.claims if c.id == "c_border"), origins=("e_sy", "e_bd", "e_tt"), outlets=3)
+    assert sorted([border, rockets], key=b.story_rank)[0].id == "c_rockets"
+    assert sorted([border, rockets], key=b.claim_rank)[0].id == "c_border"

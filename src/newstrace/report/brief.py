@@ -160,10 +160,17 @@ class _Builder:
         cands = self.assertions(c) or self.members(c)
         return min(cands, key=self._quote_order(c)) if cands else None
 
+    def story_rank(self, c: LedgerClaim) -> tuple:
+        """The story is what the reporting dwells on: the claims with the most original assertions,
+        then the most outlets and origins (a claim relayed once by many voices ranks below one the
+        reports keep returning to)."""
+        return (-len(self.assertions(c)), -c.outlets, -len(c.origins), c.first_reported or "9999", c.id)
+
     def story(self, claims: list[LedgerClaim], n: int = 3) -> list[dict[str, Any]]:
-        """The story in `n` lines: the best-ranked claims that someone asserts, each with who denies it."""
+        """The story in `n` lines: the most widely carried claims that someone asserts, each with who
+        denies it."""
         lines = []
-        for c in claims:
+        for c in sorted(claims, key=self.story_rank):
             line = self.story_line(c)
             if line is not None:
                 lines.append(line)
