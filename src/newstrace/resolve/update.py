@@ -21,6 +21,9 @@ from .entities import EntityResolver, ResolvedEntity
 from .status import analyse_claims
 
 
+_MAX_CHAIN = 8  # institution levels followed down from an entity whose parent changed
+
+
 class Resolution:
     """The cross-report state of one ingest run, and how it is written back to the store."""
 
@@ -70,12 +73,27 @@ class Resolution:
         for st_row, st in zip(st_rows, ex.statements):
             st_row.speaker_key = self._speaker_key(st, keys)
         touched = set(keys) | {r.speaker_key for r in st_rows if r.speaker_key}
-        self._apply_redirects(session, redirects_before, touched)
+        survivors = self._apply_redirects(session, redirects_before, touched)
         for key in list(touched):
             touched.update(self.resolver.chain_of(key))
-        self._upsert_entities(session, touched)
+        changed = self._upsert_entities(session, touched)
         session.flush()
         self._cluster(session, row, st_rows)
+        self.touched_claims |= self._claims_spoken_by(session, survivors | changed)
+
+    def _claims_spoken_by(self, session: Session, keys: set[str]) -> set[str]:
+        """Claims with a statement by `keys` or by anyone below them in an institution chain: their
+        origins may have moved when those entities merged or changed parent or type."""
+        below, frontier = set(keys), set(keys)
+        for _ in range(_MAX_CHAIN):
+            if not frontier:
+                break
+            frontier = set(session.scalars(select(EntityRow.key).where(EntityRow.parent.in_(sorted(frontier))))) - below
+            below |= frontier
+        if not below:
+            return set()
+        return set(session.scalars(select(StatementRow.claim_key).distinct()
+                                   .where(StatementRow.speaker_key.in_(sorted(below)), StatementRow.claim_key.is_not(None))))
 
     def _speaker_key(self, st: Statement, keys: Sequence[str]) -> str | None:
         if st.speaker_mention is not None and 0 <= st.speaker_mention < len(keys):
@@ -84,8 +102,10 @@ class Resolution:
             return self.resolver.lookup(st.speaker_name)
         return None
 
-    def _apply_redirects(self, session: Session, before: dict[str, str], touched: set[str]) -> None:
-        """Entities merged away by this report: repoint stored rows at the survivor, drop the old row."""
+    def _apply_redirects(self, session: Session, before: dict[str, str], touched: set[str]) -> set[str]:
+        """Entities merged away by this report: repoint stored rows at the survivor, drop the old row.
+        Returns the survivors."""
+        survivors: set[str] = set()
         for old in set(self.resolver.redirects()) - set(before):
             new = self.resolver.canonical_key(old)
             session.execute(update(MentionRow).where(MentionRow.entity_key == old).values(entity_key=new))
@@ -94,10 +114,14 @@ class Resolution:
             session.execute(delete(EntityRow).where(EntityRow.key == old))
             touched.discard(old)
             touched.add(new)
+            survivors.add(new)
+        return survivors
 
-    def _upsert_entities(self, session: Session, keys: set[str]) -> None:
-        """Write the resolver's current view of `keys` into their rows (one query reads them all)."""
+    def _upsert_entities(self, session: Session, keys: set[str]) -> set[str]:
+        """Write the resolver's current view of `keys` into their rows (one query reads them all).
+        Returns the stored entities whose parent or type changed."""
         rows = {r.key: r for r in session.scalars(select(EntityRow).where(EntityRow.key.in_(sorted(keys))))}
+        changed: set[str] = set()
         for key in sorted(keys):
             e = self.resolver.entity(key)
             if e is None:
@@ -106,10 +130,13 @@ class Resolution:
             if row is None:
                 row = EntityRow(key=key)
                 session.add(row)
+            elif (row.parent, row.type) != (e.parent, e.type):
+                changed.add(key)
             row.name, row.type, row.aliases, row.roles = e.name, e.type, list(e.aliases), list(e.roles)
             row.lat, row.lon, row.country, row.parent = e.lat, e.lon, e.country, e.parent
             row.merges = [m.__dict__ for m in e.merges]
             row.state = {"mentions": e.mentions, "documents": list(e.documents)}
+        return changed
 
     # ------------------------------------------------------------------ claims
     def _claim_item(self, st_row: StatementRow, published: str | None, ctx: "_Context") -> ClaimItem:
@@ -160,8 +187,9 @@ class Resolution:
         if not self.touched_claims:
             return
         with db.session() as s:
-            ledger = analyse_claims(load_ledger(s))
-            by_key = {f"c{row.id}": row for row in s.scalars(select(ClaimRow))}
+            keys = sorted(self.touched_claims)  # only the part of the store these claims touch
+            ledger = analyse_claims(load_ledger(s, claim_keys=keys))
+            by_key = {f"c{row.id}": row for row in s.scalars(select(ClaimRow).where(ClaimRow.key.in_(keys)))}
             for claim in ledger.claims:
                 row = by_key.get(claim.id)
                 if row is None:

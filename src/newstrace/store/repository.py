@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..model import (DuplicateRelation, IngestProblem, Ledger, LedgerClaim, LedgerDocument,
@@ -95,23 +95,39 @@ def offset_map(row: DocumentRow) -> OffsetMap:
     return OffsetMap(tuple(tuple(r) for r in row.offsets), len(row.clean_text))
 
 
-def load_ledger(session: Session) -> Ledger:
-    """The whole resolved view, in ids that stay stable for the life of the database."""
+def load_ledger(session: Session, claim_keys: Iterable[str] | None = None) -> Ledger:
+    """The whole resolved view, in ids that stay stable for the life of the database.
+
+    With `claim_keys`, only what those claims need: their claims, the reports holding their
+    statements and the reports those repeat or are repeated by (with all their statements), and
+    every entity (chains need parents).  Analysing claims after an ingest run then reads the part
+    of the store the run touched, not all of it.
+    """
     ent_rows = session.scalars(select(EntityRow).order_by(EntityRow.id)).all()
     ent_id = {e.key: f"e{e.id}" for e in ent_rows}
-    claim_rows = session.scalars(select(ClaimRow).order_by(ClaimRow.id)).all()
+    claim_q = select(ClaimRow).order_by(ClaimRow.id)
+    doc_ids: set[int] | None = None
+    if claim_keys is not None:
+        keys = sorted(set(claim_keys))
+        claim_q = claim_q.where(ClaimRow.key.in_(keys))
+        doc_ids = set(session.scalars(select(StatementRow.document_id).where(StatementRow.claim_key.in_(keys))))
+        related = session.execute(select(RelationRow.a, RelationRow.b)
+                                  .where(or_(RelationRow.a.in_(doc_ids), RelationRow.b.in_(doc_ids)))).all()
+        doc_ids |= {d for pair in related for d in pair}
+    only = (lambda column, q: q.where(column.in_(sorted(doc_ids)))) if doc_ids is not None else (lambda column, q: q)
+    claim_rows = session.scalars(claim_q).all()
     claim_id = {c.key: f"c{c.id}" for c in claim_rows}
     docs = tuple(
         LedgerDocument(id=doc_id(d.id), source=d.source, title=d.title, outlet=d.outlet, published=d.published,
                        published_from=d.published_from, text=d.clean_text, url=d.url, author=d.author,
                        removals=tuple(Removal(r.kind, r.start, r.end, r.text, r.reason) for r in d.removals))
-        for d in session.scalars(select(DocumentRow).order_by(DocumentRow.id)))
+        for d in session.scalars(only(DocumentRow.id, select(DocumentRow).order_by(DocumentRow.id))))
     entities = tuple(
         LedgerEntity(id=f"e{e.id}", name=e.name, type=e.type, aliases=tuple(e.aliases), lat=e.lat, lon=e.lon,
                      roles=tuple(e.roles), country=e.country, parent=ent_id.get(e.parent) if e.parent else None,
                      merges=tuple(Merge(**m) for m in e.merges))
         for e in ent_rows)
-    st_rows = session.scalars(select(StatementRow).order_by(StatementRow.id)).all()
+    st_rows = session.scalars(only(StatementRow.document_id, select(StatementRow).order_by(StatementRow.id))).all()
     statements = tuple(
         LedgerStatement(id=f"s{s.id}", document=doc_id(s.document_id), sentence=s.sentence_text,
                         sentence_index=s.sentence_index, speaker=ent_id.get(s.speaker_key) if s.speaker_key else None,
@@ -135,13 +151,14 @@ def load_ledger(session: Session) -> Ledger:
                        kind=q.kind, approximate=q.approximate, is_range=q.is_range, qualifier=q.qualifier,
                        per=q.per, statement=f"s{q.statement_id}" if q.statement_id else None,
                        start=q.start, end=q.end)
-        for q in session.scalars(select(QuantityRow).order_by(QuantityRow.id)))
+        for q in session.scalars(only(QuantityRow.document_id, select(QuantityRow).order_by(QuantityRow.id))))
     times = tuple(
         LedgerTime(document=doc_id(t.document_id), text=t.text, value=t.value, precision=t.precision,
                    modifier=t.modifier, statement=f"s{t.statement_id}" if t.statement_id else None,
                    start=t.start, end=t.end)
-        for t in session.scalars(select(TimeRow).order_by(TimeRow.id)))
+        for t in session.scalars(only(TimeRow.document_id, select(TimeRow).order_by(TimeRow.id))))
     relations = tuple(DuplicateRelation(doc_id(r.a), doc_id(r.b), r.kind, r.similarity)
-                      for r in session.scalars(select(RelationRow).order_by(RelationRow.id)))
+                      for r in session.scalars(select(RelationRow).order_by(RelationRow.id))
+                      if doc_ids is None or r.a in doc_ids and r.b in doc_ids)
     return Ledger(documents=docs, entities=entities, statements=statements, claims=claims,
                   quantities=quantities, times=times, relations=relations)
