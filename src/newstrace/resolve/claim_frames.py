@@ -78,9 +78,27 @@ def _has(low: Sequence[str], phrase: tuple[str, ...], words: frozenset[str] | No
     return n == 1 or any(tuple(low[i:i + n]) == phrase for i in range(len(low) - n + 1))
 
 
+@lru_cache(maxsize=16)
+def _by_first_word(families) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """first word of a phrase -> (family, phrase) pairs: a text is checked only against the phrases
+    whose first word it contains."""
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, phrases in families:
+        for phrase in phrases:
+            if phrase:
+                index.setdefault(phrase[0], []).append((name, phrase))
+    return {w: tuple(v) for w, v in index.items()}
+
+
 def _match(low: Sequence[str], families, words: frozenset[str] | None = None) -> frozenset[str]:
     words = frozenset(low) if words is None else words
-    return frozenset(name for name, phrases in families if any(_has(low, p, words) for p in phrases))
+    index = _by_first_word(families)
+    found: set[str] = set()
+    for w in words:
+        for name, phrase in index.get(w, ()):
+            if name not in found and _has(low, phrase, words):
+                found.add(name)
+    return frozenset(found)
 
 
 def _is_name(tok: str, lex: _Lexicon) -> bool:

