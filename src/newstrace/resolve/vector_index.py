@@ -15,7 +15,7 @@ from typing import Any, Sequence
 import numpy as np
 
 DIM = 384  # MiniLM sentence vectors
-EXACT_LIMIT = 5000  # rows up to which search scans everything (identical to exact)
+EXACT_LIMIT = 500  # rows up to which search scans everything (identical to exact; a graph beyond costs less)
 HNSW_LINKS = 16  # graph neighbours per node (faiss M)
 HNSW_BUILD_BREADTH = 40  # candidates kept while linking a new row (efConstruction)
 HNSW_SEARCH_BREADTH = 48  # candidates kept while searching (efSearch); recall@12 about 0.98 on MiniLM vectors
