@@ -172,6 +172,17 @@ def test_render_map_on_its_own():
     assert render_map([]) == ""
 
 
+def test_map_centres_on_the_places_the_claims_name_not_the_most_places():
+    """Four places named in passing in one area, three along a route that the claims keep naming in
+    another: the map shows the route."""
+    passing = [MapPlace(f"P{i}", 48.0 + i * 0.5, 37.0 + i * 0.5) for i in range(4)]
+    route = [MapPlace("Port", 42.2, 130.3, weight=6.0), MapPlace("Bridge", 42.4, 130.6, weight=4.0),
+             MapPlace("Yard", 42.9, 132.3, weight=3.0)]
+    near, far = main_cluster(passing + route)
+    assert {p.name for p in near} == {"Port", "Bridge", "Yard"}
+    assert {p.name for p in far} == {f"P{i}" for i in range(4)}
+
+
 def test_unknown_format_rejected(ledger):
     with pytest.raises(ValueError):
         render_brief(ledger, "pdf")

@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ..model import Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerStatement
 from ..resolve.conflicts import FigureConflict, conflicting_figures
 from ..resolve.evidence import MATERIAL_KINDS, sentence_spans, statement_evidence
+from ..resolve.names import country_role
 from ..resolve.origins import (dependent_documents, dependent_statements, independence_key, origin_label, outlet_name,
                                statement_origins)
 from ..resolve.status import analyse_claims, claim_stance, is_government, origin_first_dates
@@ -331,7 +332,11 @@ class _Builder:
         return out
 
     def places(self) -> tuple[list[dict[str, Any]], str, list[str]]:
+        """The place rows, the map of the main area, and the places too far off to draw. A place
+        weighs one plus the claim statements naming it, so the map centres on where the claims are
+        (the supply route), not on the places named in passing."""
         rows, points = [], []
+        claimed = [_bare(s.sentence) for s in self.ledger.statements if s.claim]
         for e in sorted(self.ledger.entities, key=lambda e: e.name):
             if e.type not in PLACE_TYPES or e.lat is None or e.lon is None:
                 continue
@@ -339,7 +344,13 @@ class _Builder:
             anchor = "place-" + re.sub(r"[^A-Za-z0-9_-]", "-", e.id)
             rows.append({"name": e.name, "lat": e.lat, "lon": e.lon, "country": e.country, "type": e.type,
                          "anchor": anchor, "ref": ref})
-            points.append(MapPlace(e.name, float(e.lat), float(e.lon), anchor=anchor))
+            weight = 1.0
+            if e.country and not any(country_role(n) for n in (e.name, *e.aliases)):
+                # a country sits at its capital and a region has no one spot: only towns, ports and sites
+                # weigh by the claims that name them
+                names = {_bare(n) for n in (e.name, *e.aliases) if len(n) > 2}
+                weight += sum(any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", s) for n in names) for s in claimed)
+            points.append(MapPlace(e.name, float(e.lat), float(e.lon), anchor=anchor, weight=weight))
         near, far = main_cluster(points)
         return rows, render_map(near), [p.name for p in far]
 

@@ -21,6 +21,7 @@ class MapPlace:
     lon: float
     label: str = ""  # text shown beside the point (defaults to the name)
     anchor: str = ""  # id of an element to link the point to (e.g. the place's row)
+    weight: float = 1.0  # how much the place matters to the story (the map centres on the heaviest area)
 
 
 @lru_cache(maxsize=None)
@@ -41,13 +42,16 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def main_cluster(places: Sequence[MapPlace], radius_km: float = 2500.0) -> tuple[list[MapPlace], list[MapPlace]]:
-    """(places near the median point, far-off places) so one distant capital does not shrink the map."""
+    """(the places around the heaviest spot, far-off places) so one distant capital does not shrink
+    the map: the centre is the place with the greatest summed weight within `radius_km` (quadratic in
+    the places of one brief, a few dozen)."""
     if len(places) <= 2:
         return list(places), []
-    lats = sorted(p.lat for p in places)
-    lons = sorted(p.lon for p in places)
-    mlat, mlon = lats[len(lats) // 2], lons[len(lons) // 2]
-    near = [p for p in places if distance_km(p.lat, p.lon, mlat, mlon) <= radius_km]
+
+    def around(c: MapPlace) -> list[MapPlace]:
+        return [p for p in places if distance_km(p.lat, p.lon, c.lat, c.lon) <= radius_km]
+
+    near = max((around(c) for c in places), key=lambda group: (sum(p.weight for p in group), len(group)))
     if len(near) < 2:
         return list(places), []
     return near, [p for p in places if p not in near]
