@@ -35,6 +35,7 @@ class Tree:
                 self.left[k] = min(self.left[k], t.i)
                 self.right[k] = max(self.right[k], t.i)
         self.quote_starts: list[int] = []
+        self.memo: dict = {}  # per-report lookups content_model makes on first use (quote regions, cue scores)
 
     def child(self, parsed: ParsedReport, i: int, deps: Sequence[str]) -> int | None:
         for c in self.children[i]:
