@@ -95,3 +95,20 @@ def dev_gold(seeds_dir):
     if not gold_path.is_file():
         pytest.skip("../shared/eval/gold/dev.yaml is not beside the project")
     return yaml.safe_load(gold_path.read_text()), yaml.safe_load((seeds_dir / "metadata.yaml").read_text())
+
+
+def parse_and_extract(nlp, text: str):
+    """(parse, statements) of `text` through the real per-report stage (mentions, then statements)."""
+    from newstrace.extract.entities import extract_mentions
+    from newstrace.extract.nlp import parse_report
+    from newstrace.extract.statements import extract_statements
+
+    parsed = parse_report(nlp, text)
+    return parsed, extract_statements(parsed, extract_mentions(parsed))
+
+
+def one_with_cue(stmts, cue: str):
+    """The only statement with cue `cue` (fails listing every statement otherwise)."""
+    hits = [s for s in stmts if s.cue == cue]
+    assert len(hits) == 1, [(s.cue, s.speaker_text, s.content) for s in stmts]
+    return hits[0]

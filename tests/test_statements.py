@@ -3,20 +3,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import one_with_cue as only, parse_and_extract as run
 from newstrace.extract.entities import extract_mentions
 from newstrace.extract.nlp import parse_report
 from newstrace.extract.statements import extract_statements
-
-
-def run(nlp, text):
-    parsed = parse_report(nlp, text)
-    return parsed, extract_statements(parsed, extract_mentions(parsed))
-
-
-def only(stmts, cue):
-    hits = [s for s in stmts if s.cue == cue]
-    assert len(hits) == 1, [(s.cue, s.speaker_text, s.content) for s in stmts]
-    return hits[0]
 
 
 # text, cue, speaker_text, speaker_name, content (substring), quote_type

@@ -3,21 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import one_with_cue as by_cue, parse_and_extract as run
 from newstrace.extract.datelines import dateline_length
-from newstrace.extract.entities import extract_mentions
-from newstrace.extract.nlp import parse_report
-from newstrace.extract.statements import extract_statements
-
-
-def run(nlp, text):
-    parsed = parse_report(nlp, text)
-    return parsed, extract_statements(parsed, extract_mentions(parsed))
-
-
-def by_cue(stmts, cue):
-    hits = [s for s in stmts if s.cue == cue]
-    assert len(hits) == 1, [(s.cue, s.speaker_text, s.content) for s in stmts]
-    return hits[0]
 
 
 # text, the dateline it opens with ("" when none)
