@@ -190,7 +190,7 @@ class Mention:
     start: int  # cleaned-text offsets
     end: int
     sentence: int
-    role: str | None = None  # descriptor kept as attribute: "National Security Council spokesman"
+    role: str | None = None  # descriptor kept as attribute: "Transport Ministry spokeswoman"
     lat: float | None = None
     lon: float | None = None
     country: str | None = None  # ISO country code for places
@@ -205,8 +205,8 @@ class Statement:
     sentence_text: str  # the sentence(s) holding the statement
     start: int  # cleaned-text span covering the whole statement
     end: int
-    speaker_text: str  # as written ("he", "sources familiar with ...", "" when no source)
-    speaker_name: str | None  # resolved within the report ("John Kirby"); None = unnamed / none
+    speaker_text: str  # as written ("he", "people close to the talks", "" when no source)
+    speaker_name: str | None  # resolved within the report ("Maria Olsen"); None = unnamed / none
     speaker_label: str | None  # PERSON | ORG | GPE | MEDIA | ... of the resolved speaker
     speaker_mention: int | None  # index into Extraction.mentions of the resolved speaker
     cue: str
@@ -214,7 +214,7 @@ class Statement:
     quote_type: str  # direct | indirect | mixed | according_to | nominal | passive
     stance: str  # assert | deny | hedge
     hedges: tuple[str, ...] = ()
-    cited_source: str | None = None  # "sources familiar with ..." cited by the speaker
+    cited_source: str | None = None  # "people close to the talks" cited by the speaker
     speaker_spans: tuple[Span, ...] = ()  # cleaned-text offsets
     cue_spans: tuple[Span, ...] = ()
     content_spans: tuple[Span, ...] = ()
@@ -231,7 +231,7 @@ class Quantity:
     start: int
     end: int
     values: tuple[float, ...]
-    unit: str  # "containers", "mm", "km", "USD", "%", "men" ...
+    unit: str  # "crates", "mm", "km", "USD", "%", "men" ...
     kind: str = "count"  # count | money | percent | distance | calibre | rate | multiplier
     approximate: bool = False
     qualifier: str | None = None  # about | as many as | at least | more than | approximately ...
@@ -323,7 +323,7 @@ class LedgerEntity:
     roles: tuple[str, ...] = ()
     country: str | None = None
     merges: tuple[Merge, ...] = ()
-    parent: str | None = None  # institution this entity belongs to (Kirby -> NSC -> US government)
+    parent: str | None = None  # institution this entity belongs to (Maria Olsen -> Transport Ministry -> Ruritania)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Split words that scraping fused together ("North Koreaaccusing" -> "North Korea accusing").
+"""Split words that scraping fused together ("the Ministryaccusing" -> "the Ministry accusing").
 
 A token is a candidate only when it is not a word (wordfreq), not a known name
 (resources/known_names.txt) and not repeated in the same report; it is split where both halves
@@ -19,12 +19,12 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 
 MIN_TOKEN = 7  # shorter tokens are never split
 MIN_PART = 4  # letters in each half
-MIN_CAPITAL_TOKEN = 10  # a capitalised or camel-case token must be this long ("Shimbunlast")
+MIN_CAPITAL_TOKEN = 10  # a capitalised or camel-case token must be this long ("Ledgerlast")
 WORD_ZIPF = 1.0  # a whole token this frequent (or more) is a word: never split
 LEFT_ZIPF = 2.0  # the left half must be at least a rare word or a known name
 RIGHT_ZIPF = 3.5  # the right half must be a common word ("accusing", "spokesman") ...
 FUNCTION_ZIPF = 6.6  # ... or a function word ("the"): then a 3-letter half and a short token do
-CAMEL_MAX_ZIPF = 4.5  # "GreenfieldHowever" splits; "InsideOver" (both halves common) does not
+CAMEL_MAX_ZIPF = 4.5  # "OlsenHowever" splits; "TownVoice" (both halves common) does not
 
 
 @dataclass(frozen=True)
@@ -90,17 +90,17 @@ def split_fused(token: str) -> tuple[str, str] | None:
     """The best (left, right) split of a fused token, or None when it should stay whole."""
     if len(token) < MIN_TOKEN or token.isupper() or _is_word(token):
         return None
-    # camel case inside a token: "GreenfieldHowever" -> "Greenfield" + "However"
+    # camel case inside a token: "OlsenHowever" -> "Olsen" + "However"
     for k in range(1, len(token)):
         if token[k - 1].islower() and token[k].isupper():
             left, right = token[:k], token[k:]
             zl, zr = zipf(left.lower()), zipf(right.lower())
-            # two common words in camel case are a brand name ("InsideOver"), not a fusion
+            # two common words in camel case are a brand name ("TownVoice"), not a fusion
             if (not right.isupper() and len(right) >= MIN_PART and min(zl, zr) < CAMEL_MAX_ZIPF
                     and _halves_ok(token, left, right.lower()) and zr >= RIGHT_ZIPF):
                 return left, right
             return None
-    # lower-case junction: "Koreaaccusing" -> "Korea" + "accusing"
+    # lower-case junction: "Ministryaccusing" -> "Ministry" + "accusing"
     best: tuple[float, float, int] | None = None
     for k in range(MIN_PART, len(token) - 2):
         left, right = token[:k], token[k:]

@@ -77,7 +77,7 @@ def object_content(parsed: ParsedReport, tree: Tree, i: int) -> list[tuple[int, 
     for c in kids:
         if toks[c].dep in ("oprd", "xcomp", "ccomp", "acomp") \
                 or (toks[c].dep == "prep" and toks[c].text.lower() in OBJECT_PREPS):
-            end = max(end, tree.right[c])  # "accused Russia – a member – of breaching ...": the later object's prep
+            end = max(end, tree.right[c])  # "accused the operator – a partner – of ignoring ...": the later object's prep
     return char_spans(parsed, trim(parsed, tree.left[obj], end))
 
 

@@ -56,7 +56,7 @@ class Found:
     source: tuple[int, int, int] | None  # (head, first, last) tokens
     content: list[tuple[int, int]]  # character spans
     quote_type: str
-    cited: str | None = None  # "citing sources familiar with ...": recorded on the citing statement
+    cited: str | None = None  # "citing people close to the talks": recorded on the citing statement
 
 
 def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], s: int,
@@ -212,14 +212,14 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
             if low in RELATIVE and toks[k].dep == "relcl":
                 head = toks[k].head
                 if toks[head].ent_type in ("DATE", "TIME"):
-                    return _clause_subject(parsed, tree, head)  # "X emerged on Wednesday, which suggested"
+                    return None  # a relative clause on a date: the date never speaks
                 rng = trim(parsed, max(body, tree.left[head]), tree.left[k] - 1)
                 return (head, rng[0], rng[1]) if rng else None
             if low in NO_SOURCE or toks[tree.left[subj]].text.lower() in NO_SOURCE \
                     or toks[subj].ent_type in ("DATE", "TIME"):
                 return None
             if steps and low == "it" and toks[k].lemma.lower() == "be":
-                return None  # "it is impossible to state ...": nobody speaks
+                return None  # "it is fair to say ...": an expletive "it" never speaks
             rng = trim(parsed, max(body, tree.left[subj]), tree.right[subj])
             if rng is None or rng[0] <= i <= rng[1]:
                 return None
@@ -230,33 +230,18 @@ def _source(parsed: ParsedReport, tree: Tree, i: int) -> tuple[int, int, int] | 
         if (toks[k].dep == "xcomp" or toks[k].dep == "advcl" and tree.child(parsed, k, ("aux",)) is not None
                 and toks[tree.child(parsed, k, ("aux",))].text.lower() == "to") and toks[k].head != k:
             obj = tree.child(parsed, toks[k].head, ("dobj",))
-            if obj is not None and body <= obj < k:  # "leading observers to estimate": the object speaks
+            if obj is not None and body <= obj < k:  # "prompting traders to predict": the object speaks
                 rng = trim(parsed, max(body, tree.left[obj]), tree.right[obj])
                 return (obj, rng[0], rng[1]) if rng else None
         if toks[k].dep in ("advcl", "conj", "xcomp") and toks[k].head != k:
             if toks[k].tag == "VBG" and toks[k].dep == "advcl" and not _speechy(toks[k].lemma.lower()) \
                     and not _speechy(toks[toks[k].head].lemma.lower()):
-                return None  # "footage emerged showing ...": a participle of a non-speech verb
+                return None  # "a video surfaced showing ...": a participle of a non-speech verb
             k = toks[k].head
             steps += 1
             continue
         return None
     return None
-
-
-def _clause_subject(parsed: ParsedReport, tree: Tree, k: int) -> tuple[int, int, int] | None:
-    """The subject of the clause holding token `k` (climbing prepositions and their objects)."""
-    toks = parsed.tokens
-    steps = 0
-    while toks[k].dep in ("pobj", "prep", "npadvmod") and toks[k].head != k and steps < 4:
-        k = toks[k].head
-        steps += 1
-    body = _body_token(parsed, toks[k].sent)
-    subj = _subject(parsed, tree, k, body)
-    if subj is None or toks[subj].pos == "PRON":
-        return None
-    rng = trim(parsed, max(body, tree.left[subj]), tree.right[subj])
-    return (subj, rng[0], rng[1]) if rng else None
 
 
 def _body_token(parsed: ParsedReport, s: int) -> int:
@@ -446,7 +431,7 @@ def _learned(parsed: ParsedReport, tree: Tree, i: int, lex: dict) -> Found | Non
     src = _source(parsed, tree, i)
     source = src if isinstance(src, tuple) else None
     if source is None and toks[i].tag == "VBG" and toks[i].dep in ("advcl", "acl"):
-        return None  # a dangling participle ("emerged online showing ...") reports nothing
+        return None  # a dangling participle ("surfaced online showing ...") reports nothing
     return Found(cue, toks[i].lemma.lower(), source, tidy(parsed, tree, char_spans(parsed, content)),
                  "indirect" if source else "passive")
 

@@ -57,7 +57,7 @@ def decide_labels(doc: ParseView, spans: list[NameSpan], gaz: Gazetteer, lex: En
 
 
 def extend_persons(doc: ParseView, spans: list[NameSpan], lex: EntityLexicon) -> None:
-    """Take in a given name the model left out ("Pjotr" of "Pjotr Sauer"), never a title."""
+    """Take in a given name the model left out ("Maria" of "Maria Olsen"), never a title."""
     taken = {k for sp in spans for k in range(sp.start, sp.end)}
     titles = {t[0] for t in lex.titles if len(t) == 1}
     for sp in spans:

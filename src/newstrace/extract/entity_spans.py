@@ -58,7 +58,7 @@ def _trim(doc: ParseView, s: int, e: int) -> tuple[int, int]:
 
 
 def model_spans(doc: ParseView) -> list[NameSpan]:
-    """The model's entities, split at internal possessives and slashes ("White House’s NSC"), trimmed."""
+    """The model's entities, split at internal possessives and slashes ("Ruritania’s Transport Ministry"), trimmed."""
     out = []
     for ent in doc.p.entities:
         bounds, s = [], ent.token_start

@@ -45,7 +45,7 @@ def clean_name(text: str, label: str, canonical: str | None = None) -> tuple[str
     if canonical and place_key(canonical) == place_key(s):
         s = canonical
     elif label in ("GPE", "LOC") and s.isupper() and len(s) > 4:
-        s = s.title()  # datelines: "SEOUL"
+        s = s.title()  # datelines: "RIGA"
     return s, titles
 
 

@@ -142,7 +142,7 @@ def _from_core(parsed: ParsedReport, starts: list[int], m: PrefixedMatch) -> Qua
                 unit = unit_text
         if _is_spelled_one(m) or _is_reference(parsed.text, m):
             return None
-    # "between 2 and 10" and "from 1,000 to 20,000" are ranges; "122mm and 152mm" is two values
+    # "between 2 and 10" and "from 300 to 4,500" are ranges; "105mm and 155mm" is two values
     is_range = v2 is not None and (sep != "and" or (m.group("pre") or "").lower() == "between")
     qual = m.group("qual") or m.group("qual2")
     per, end = _rate(parsed, starts, m.start("n1"), end)
@@ -265,7 +265,7 @@ def _counted_noun(parsed: ParsedReport, starts: list[int], last_char: int) -> tu
 
 
 def _measured_subject(parsed: ParsedReport, starts: list[int], last_char: int) -> str | None:
-    """'the force now numbers about 50,000': a bare number measuring its verb's subject -> 'force'."""
+    """'the militia now totals some 8,000': a bare number measuring its verb's subject -> 'militia'."""
     k = _token_at(parsed, starts, last_char)
     if k is None:
         return None

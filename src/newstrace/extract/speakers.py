@@ -13,7 +13,6 @@ from .datelines import body_start
 
 ORGLIKE = ("ORG", "GPE", "MEDIA", "NORP", "FAC")
 FORWARD_WINDOW = 1  # sentences after an indefinite description where its name may follow
-MEDIA_WINDOW = 8  # sentences after "a Japanese newspaper" where the paper's name may follow
 MEDIA_WORDS = frozenset({"media", "newspaper", "paper", "daily", "outlet", "broadcaster", "tabloid"})
 FIRST_PLURAL = frozenset({"we", "us"})
 
@@ -99,7 +98,7 @@ class SpeakerIndex:
         return None
 
     def by_surname(self, head: int) -> Resolved | None:
-        """An earlier speaker whose full name ends with the proper noun at `head` ("Watling")."""
+        """An earlier speaker whose full name ends with the proper noun at `head` ("Olsen")."""
         word = self.parsed.tokens[head].text
         for _t, who in reversed(self.history):
             if who.name and who.name.split()[-1] == word:
@@ -121,7 +120,7 @@ class SpeakerIndex:
     def recent_fitting(self, token: int, labels: tuple[str, ...], word: str,
                        qualifiers: frozenset[str] = frozenset()) -> Resolved | None:
         """Most recent earlier speaker/mention with a fitting label, preferring one whose role or text
-        holds `word`; with `qualifiers` ("Estonian" in "the Estonian agency") only one they sit beside."""
+        holds `word`; with `qualifiers` ("Ruritanian" in "the Ruritanian agency") only one they sit beside."""
         pos = self.parsed.tokens[token].start
         hi = bisect.bisect_left(self.starts, pos)
         same = self._same_head(token, labels)  # "the agency" after "the Tass news agency said"
@@ -145,7 +144,7 @@ class SpeakerIndex:
         return self.resolved_of(fallback) if fallback is not None else None
 
     def _qualified(self, start: int, end: int, qualifiers: frozenset[str]) -> bool:
-        """Whether every qualifier word is written in or just before [start, end) ("Estonian" before "ERR")."""
+        """Whether every qualifier word is written in or just before [start, end) ("Ruritanian" before "RTV")."""
         near = self.parsed.text[max(0, start - 40):end].lower()
         return all(re.search(rf"\b{re.escape(q)}\b", near) for q in qualifiers)
 
@@ -193,17 +192,17 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
                  if toks[c].head == head and toks[c].dep in ("acl", "relcl", "prep")]
     apposed += [k for k in inside if index.mentions[k].start > toks[head].end and k not in apposed
                 and index.mentions[k].label in ("PERSON", "ORG", "MEDIA", "GPE")
-                and not any(a <= index.mentions[k].start < b for a, b in modifiers)]  # "media, monitored in Seoul"
+                and not any(a <= index.mentions[k].start < b for a, b in modifiers)]  # "media, quoted by sites in Oslo"
     apposed += [k for k in inside if index.mentions[k].end < toks[head].start and k not in apposed
                 and parsed.text[index.mentions[k].end:index.mentions[k].end + 2] in ("'s", "\u2019s")
-                and index.mentions[k].label in ("ORG", "MEDIA", "GPE", "PERSON", "FAC")]  # "the paper's story"
+                and index.mentions[k].label in ("ORG", "MEDIA", "GPE", "PERSON", "FAC")]  # "the Daily Ledger's report"
     word = toks[head].text.lower()
     if word in FIRST_PLURAL:
         return Resolved()  # the outlet's own voice ("we", "us") is never a named speaker
     if (word in MEDIA_WORDS or toks[head].lemma.lower() in MEDIA_WORDS) and toks[head].ent_type not in ("ORG", "MEDIA") and not apposed:
         return _media(index, head, first)
     if apposed and word not in nouns["person"] | nouns["thing"]:
-        return _spelling_variant(index, apposed[0]) or index.resolved_of(apposed[0])  # "the Japanese newspaper, the Tokyo Shimbun," / "X, spokesman"
+        return index.resolved_of(apposed[0])  # "the Ruritanian daily, the Morning Ledger," / "X, spokesman"
     if toks[head].text[:1].isupper() and word not in nouns["person"] | nouns["thing"] | nouns["plural"] \
             and word not in nouns["desc"] and not toks[head].ent_type.startswith(("DATE", "TIME")):
         found = index.by_surname(head)
@@ -237,7 +236,7 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
 
 
 def _qualifiers(toks, first: int, head: int) -> frozenset[str]:
-    """Nationality, place and proper-noun words modifying a description ("Estonian", "Kyiv")."""
+    """Nationality, place and proper-noun words modifying a description ("Latvian", "Riga")."""
     return frozenset(toks[k].text.lower() for k in range(first, head)
                      if toks[k].ent_type in ("NORP", "GPE", "LOC") or toks[k].pos == "PROPN"
                      or toks[k].text.lower() in _demonyms())
@@ -257,30 +256,17 @@ def _right(toks, c: int, last: int) -> int:
 
 
 def _media(index: SpeakerIndex, head: int, first: int) -> Resolved:
-    """ "a Japanese newspaper", "state media": a MEDIA mention named nearby, else the description itself."""
+    """ "the paper", "a Ruritanian daily", "state media": a MEDIA mention named nearby, else the description itself."""
     toks = index.parsed.tokens
     dets = {toks[k].text.lower() for k in range(first, head)}
-    definite = bool(dets & _nouns()["definite"])
-    if definite:
+    if dets & _nouns()["definite"]:
         found = index.recent(head, ("MEDIA",))
         if found is not None:
             return found
-    adjs = {toks[k].text.lower() for k in range(first, head) if toks[k].ent_type == "NORP"}
-    if adjs:  # "a Japanese newspaper": the paper later introduced as Japanese, anywhere in the report
-        lo = bisect.bisect_left(index.starts, toks[head].end)
-        for j in range(lo, len(index.order)):
-            m = index.mentions[index.order[j]]
-            near = index.parsed.text[max(0, m.start - 40):m.start].lower()
-            if m.label == "MEDIA" and any(a in near for a in adjs):
-                return index.resolved_of(index.order[j])
-    lo = bisect.bisect_left(index.starts, toks[head].end)
-    limit = toks[head].sent + MEDIA_WINDOW
-    for j in range(lo, len(index.order)):
-        m = index.mentions[index.order[j]]
-        if m.sentence > limit:
-            break
-        if m.label == "MEDIA":
-            return index.resolved_of(index.order[j])
+    elif dets & {"a", "an"}:  # like any indefinite description: a fitting name in the same or next sentence
+        found = index.following(head, ("MEDIA",), _qualifiers(toks, first, head))
+        if found is not None:
+            return found
     if toks[head].text.lower() == "media":
         words = [toks[k].text for k in range(first, head + 1) if toks[k].pos not in ("DET", "PUNCT")]
         return Resolved(" ".join(words), "MEDIA", None)
@@ -288,7 +274,7 @@ def _media(index: SpeakerIndex, head: int, first: int) -> Resolved:
 
 
 def _named_modifier(index: SpeakerIndex, head: int, first: int) -> Resolved | None:
-    """ "UK government sources", "US intelligence assessment": the named modifiers before the head speak."""
+    """ "Ruritanian government sources", "Bordurian intelligence report": the named modifiers before the head speak."""
     toks = index.parsed.tokens
     mods = [k for k in range(first, head) if toks[k].head == head and toks[k].dep in ("compound", "amod", "nmod")]
     if not mods or not any(toks[k].ent_type in ORGLIKE or toks[k].pos == "PROPN" for k in range(mods[0], head)):
@@ -301,30 +287,13 @@ def _named_modifier(index: SpeakerIndex, head: int, first: int) -> Resolved | No
     return Resolved(index.parsed.text[toks[a].start:toks[head - 1].end], "ORG", None)
 
 
-def _spelling_variant(index: SpeakerIndex, k: int) -> Resolved | None:
-    """An earlier organisation the mention `k` misspells ("Tokyo Shimbum" for "Tokyo Shimbun")."""
-    m = index.mentions[k]
-    name = (m.name or m.text).lower()
-    if len(name) < 8:
-        return None
-    for j in index.order:
-        other = index.mentions[j]
-        if other.start >= m.start:
-            break
-        o = (other.name or other.text).lower()
-        if o != name and other.label in ORGLIKE and len(o) == len(name) \
-                and sum(x != y for x, y in zip(o, name)) == 1:
-            return index.resolved_of(j)
-    return None
-
-
 PLACES = ("GPE", "LOC")
 NOT_NAMES = ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")  # never a name
 
 
 @lru_cache(maxsize=1)
 def _demonyms() -> frozenset[str]:
-    """Nationality words ("Russian", "Estonian") from the place gazetteer and the institutions table."""
+    """Nationality words ("Latvian", "Norwegian") from the place gazetteer and the institutions table."""
     words = {str(k).lower() for k in (load_yaml("gazetteer_places.yaml").get("demonyms") or {})}
     for spec in (load_yaml("institutions.yaml").get("countries") or {}).values():
         words.update(str(w).lower() for w in (spec or {}).get("demonyms") or ())
@@ -335,15 +304,15 @@ def _own_name(index: SpeakerIndex, head: int, first: int, last: int, labels: tup
     """A description that names itself is that name, never an earlier organisation it happens to fit.
 
     "the Tass news agency", "the state-run Kestrel agency": the proper nouns before the head name
-    the organisation (a known place or nationality word there, "the Moscow daily", "the Estonian
-    agency", is not its name).  "the Kyiv government", "the government of Estonia": a
+    the organisation (a known place or nationality word there, "the Oslo daily", "the Latvian
+    agency", is not its name).  "the Riga government", "the government of Latvia": a
     government-like head (one that refers back to countries first) is that place's government.
     """
     toks = index.parsed.tokens
     run = _name_run(toks, first, head)
     if labels[0] == "GPE":
-        # the words before the head ("the Kyiv government", "the North Korean government") and
-        # an "of"/"in" phrase after it ("the government of Estonia")
+        # the words before the head ("the Riga government", "the Latvian government") and
+        # an "of"/"in" phrase after it ("the government of Latvia")
         spans = [(toks[first].start, toks[head - 1].end)] if first < head else []
         for c in range(head + 1, last + 1):
             if toks[c].head == head and toks[c].dep == "prep" and toks[c].text.lower() in ("of", "in"):
@@ -358,7 +327,7 @@ def _own_name(index: SpeakerIndex, head: int, first: int, last: int, labels: tup
     a, b = toks[run[0]].start, toks[run[-1]].end
     inside = index.mentions_in(a, b)
     if any(index.mentions[k].label in PLACES and index.mentions[k].lat is not None for k in inside):
-        return None  # "the Moscow daily": a known place says where, not who
+        return None  # "the Oslo daily": a known place says where, not who
     exact = [k for k in inside if index.mentions[k].start == a and index.mentions[k].end == b]
     media = any(toks[k].lemma.lower() in MEDIA_WORDS | {"news"} for k in range(run[-1] + 1, head + 1))
     return Resolved(index.parsed.text[a:b], "MEDIA" if media else "ORG", exact[0] if exact else None)

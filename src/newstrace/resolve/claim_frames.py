@@ -181,7 +181,7 @@ def _phrase_recipient(tokens: Sequence[str], lex: _Lexicon) -> str | None:
     if not runs:
         return None
     owner = next((i for i, t in enumerate(phrase) if _POSSESSIVE.search(t) and t[:1].isupper()), None)
-    if owner is not None:  # "Russia's war" -> Russia; "Russia's private group Wagner" -> Wagner
+    if owner is not None:  # "Ruritania's navy" -> Ruritania; "Ruritania's allied militia Red Hand" -> Red Hand
         after = _runs(phrase[owner + 1:], lex)
         return normalise_name(after[-1] if after else [phrase[owner]], lex)
     return normalise_name(runs[-1], lex)

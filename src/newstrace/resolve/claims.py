@@ -395,7 +395,7 @@ class ClaimClusterer:
 
 def event_date(it: ClaimItem) -> str | None:
     """The statement's date when it dates what happened: a date on the report's day or the day
-    before is when it was said ("on Thursday the White House said"), not an event date."""
+    before is when it was said ("on Thursday the ministry said"), not an event date."""
     value = it.statement.date
     if not value or not it.published or len(value) < 10:
         return value

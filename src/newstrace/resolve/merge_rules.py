@@ -50,14 +50,14 @@ class WorkingEntity:
         return self.labels.get("PERSON", 0) > 0 and self.labels["PERSON"] * 2 >= sum(self.labels.values())
 
     def is_facility(self) -> bool:
-        """Mostly seen as a FACILITY phrase ('depot near Tikhoretsk'): a site at a place, not the place."""
+        """Mostly seen as a FACILITY phrase ('depot near Strelsau'): a site at a place, not the place."""
         return self.labels.get("FACILITY", 0) > 0 and self.labels["FACILITY"] * 2 >= sum(self.labels.values())
 
     def full_names(self) -> list[str]:
         return list(self.cached("full", len(self.names), lambda: [n for n in self.names if not nm.is_single_word(n)]))
 
     def is_bare_surname(self) -> bool:
-        """Only ever seen as one word and not a known alias/acronym (e.g. 'Kirby')."""
+        """Only ever seen as one word and not a known alias/acronym (e.g. 'Olsen')."""
         return not self.full_names() and not any(nm.lookup_alias(n) or nm.looks_like_acronym(n) and n.isupper()
                                                  for n in self.names)
 
@@ -99,7 +99,7 @@ def display_name(e: WorkingEntity) -> str:
 
 
 def is_proper_name(name: str) -> bool:
-    """Every word capitalised except short connectors ('Tikhoretsk', 'Port of Rajin'; not 'depot near X')."""
+    """Every word capitalised except short connectors ('Strelsau', 'Port of Zenda'; not 'depot near X')."""
     words = name.split()
     return bool(words) and words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in _FACILITY_FILLER
                                                           for w in words)
@@ -196,11 +196,11 @@ def _name_buckets(y: WorkingEntity) -> tuple[list[str], dict[str, int], dict[str
     return ys, by_acr, by_core
 
 
-MAX_FIRST_NAMES = 2  # first names one person may be written with under one surname ('John'/'Jack Kirby')
+MAX_FIRST_NAMES = 2  # first names one person may be written with under one surname ('Robert'/'Bob Olsen')
 
 
 def role_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
-    """Same surname, different first names, matching roles, never in one report ('John'/'Jack Kirby').
+    """Same surname, different first names, matching roles, never in one report ('Robert'/'Bob Olsen').
 
     A report naming both is about two people; and an entity already written with two first names
     takes no third, so one shared title cannot chain many namesakes together."""
@@ -256,7 +256,7 @@ def place_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
             return next(iter(a.names)), "place_alias", \
                 f"same coordinates ({a.lat:.3f}, {a.lon:.3f}) and kind ({', '.join(sorted(shared))})"
         return None
-    # names listed for one and only one gazetteer place ('Rajin' / 'Najin'): a lookup by place id
+    # names listed for one and only one gazetteer place ('Bombay' / 'Mumbai'): a lookup by place id
     # instead of comparing every name of one entity with every name of the other
     mine = _unique_place_names(a)
     for o in b.names:
@@ -305,7 +305,7 @@ def _may_share_coordinates(ra: frozenset[tuple[str, str]], rb: frozenset[tuple[s
 
 
 def typo_rule(a: WorkingEntity, b: WorkingEntity) -> Rule | None:
-    """Near-identical spellings of long names that never share a sentence ('Tokyo Shimbun'/'Shimbum')."""
+    """Near-identical spellings of long names that never share a sentence ('Daily Ledger'/'Daily Ledgre')."""
     if a.sentences & b.sentences:
         return None
     person = a.is_person() or b.is_person()

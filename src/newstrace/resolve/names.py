@@ -66,7 +66,7 @@ def typo_thresholds() -> tuple[int, int]:
 
 @lru_cache(maxsize=1 << 16)
 def acronym_of(name: str) -> str | None:
-    """Initials of a multi-word name ('Royal United Services Institute' -> 'rusi'), else None."""
+    """Initials of a multi-word name ('Baltic Maritime Research Institute' -> 'bmri'), else None."""
     toks = [t for t in name_tokens(name) if t not in acronym_skip()]
     if len(toks) < 2:
         return None
@@ -75,14 +75,14 @@ def acronym_of(name: str) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def looks_like_acronym(name: str) -> bool:
-    """One short capitalised token ('RUSI', 'Rusi', 'U.S.', 'DPRK')."""
+    """One short capitalised token ('BMRI', 'Bmri', 'U.S.', 'NATO')."""
     s = name.strip()
     return " " not in s and bool(_ACRONYM_SURFACE.match(s)) and len(normalize_name(s)) <= 6
 
 
 @lru_cache(maxsize=1 << 16)
 def core_org_name(name: str) -> str:
-    """'Wagner Group' -> 'wagner': an organisation name without generic suffix words."""
+    """'Red Hand Group' -> 'red hand': an organisation name without generic suffix words."""
     toks = name_tokens(name)
     while len(toks) > 1 and toks[-1] in org_suffixes():
         toks = toks[:-1]
@@ -91,7 +91,7 @@ def core_org_name(name: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def surname_of(name: str) -> str:
-    """Last written word, normalised ('Linda Thomas-Greenfield' -> 'thomas greenfield')."""
+    """Last written word, normalised ('Anna Berg-Lund' -> 'berg lund')."""
     words = strip_accents(name).split()
     return normalize_name(words[-1]) if words else ""
 
@@ -110,7 +110,7 @@ TYPO_PREFIX = 5  # the typo rule compares names whose normalised forms start ali
 
 def typo_key(name: str) -> str | None:
     """Typo block of a name: its first TYPO_PREFIX normalised characters and, for a name of several
-    words, the first two letters of its last word ('tokyo shimbum' -> 'tokyo|sh').
+    words, the first two letters of its last word ('daily ledgre' -> 'daily|le').
 
     The typo rule only compares names that agree on the prefix, so a wider block (a prefix of
     every word) would only add candidates it rejects; the last word's start splits the crowd of
@@ -145,7 +145,7 @@ def _blocking_keys(name: str, search: bool) -> tuple[str, ...]:
 
 
 def role_tokens(role: str | None) -> frozenset[str]:
-    """Distinctive words of a role ('spokesman for the National Security Council' -> national, security, council)."""
+    """Distinctive words of a role ('spokeswoman for the Transport Ministry' -> transport, ministry)."""
     if not role:
         return frozenset()
     return frozenset(t for t in name_tokens(role) if t not in generic_role_words() and len(t) > 1)
@@ -259,7 +259,7 @@ def country_role(name: str) -> tuple[str, str] | None:
 
 
 def same_place_by_name(a: str, b: str) -> bool:
-    """Two names are listed for one and only one gazetteer place ('Rajin' / 'Najin')."""
+    """Two names are listed for one and only one gazetteer place ('Bombay' / 'Mumbai')."""
     ia, ib = place_ids(a), place_ids(b)
     return len(ia) == 1 and ia == ib
 

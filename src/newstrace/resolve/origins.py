@@ -28,9 +28,9 @@ def outlet_name(doc: LedgerDocument | None) -> str:
 def statement_origin(st: LedgerStatement, entities: Mapping[str, LedgerEntity], doc: LedgerDocument) -> str:
     """The independent origin of a statement: the top of the speaker's institution chain.
 
-    A named speaker is followed up `LedgerEntity.parent` (Kirby -> National Security Council ->
-    White House -> United States); a capital city speaking stands for its country's government;
-    a news outlet speaking is `outlet:<name>`; unnamed sources ("sources familiar with ...",
+    A named speaker is followed up `LedgerEntity.parent` (Maria Olsen -> Transport Ministry ->
+    Ruritanian government -> Ruritania); a capital city speaking stands for its country's government;
+    a news outlet speaking is `outlet:<name>`; unnamed sources ("people close to the talks",
     "a diplomat") are `unnamed:<outlet>` of the report quoting them; a statement with no speaker
     at all is the outlet's own voice, `outlet:<outlet>`.
     """
@@ -193,7 +193,7 @@ def statement_origins(ledger: Ledger) -> dict[str, str]:
         found = named.get(quotation_key(st.content) or "")
         if found:
             origins[st.id] = found
-    # still unresolved: the one named origin its own report gives the same claim ("they" after "Kirby")
+    # still unresolved: the one named origin its own report gives the same claim ("they" after "Olsen")
     by_report_claim: dict[tuple[str, str], set[str]] = {}
     for st in ledger.statements:
         if st.claim and not origins[st.id].startswith((UNNAMED, OUTLET)):

@@ -1,6 +1,6 @@
 """Parents of resolved entities: the institution, country or place each one belongs to.
 
-Kirby -> National Security Council (his role names it), a ministry named with a country -> that
+Maria Olsen -> Transport Ministry (her role names it), a ministry named with a country -> that
 country, a facility -> the place it sits at, a table entry -> its listed parent.  Statement origins
 follow these links to the top (resolve/origins.py).  A mixin of `EntityResolver`: it reads the
 resolver's entities and blocks, and may create a mention-less country or institution entity.
