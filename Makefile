@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean-demo
+.PHONY: demo test gate train-tagger install clean-demo
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,3 +28,12 @@ test: $(STAMP)
 	./scripts/ensure-postgres.sh
 	./scripts/ensure-chromium.sh
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider
+	$(MAKE) gate
+
+# Quality floors (benchmarks/floors.json) on small fixed subsets; fails below a floor.
+gate: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/gate.py
+
+# Rebuild the shipped attribution tagger from PolNeAR train (seeded, resumable; see its model card).
+train-tagger: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/train_tagger.py --epochs 3

