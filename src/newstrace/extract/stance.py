@@ -24,9 +24,13 @@ _NEGATION = re.compile(r"\b(not|never|no|nobody|nothing|none|neither|cannot)\b|n
 _MODAL_HEDGES = frozenset({"may", "might", "could"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "as", "remain", "remains", "remained"})
 _NOT_MODIFIERS = frozenset({"about", "on", "in", "for", "with", "by", "from", "to", "into", "over", "of",
-                            "and", "or", "but", "that", "which", "who", "not"})
+                            "but", "that", "which", "who", "not"})
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]*\s+(?=[\"'\u201c\u2018]*[A-Z])")
+_RELATIVE_REACH = 1  # words between a relative pronoun and the negation or modal it governs
+_SUBORDINATE_REACH = 5  # ... and between a conjunction and it ("if the old dam did not hold")
 _PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those", "they"})
 _AUX = frozenset({"is", "are", "was", "were", "has", "have", "had", "did", "do", "does", "be", "been"})
+_BE = frozenset({"is", "are", "was", "were", "be", "been", "being", "'s", "'re", "am"})
 
 
 def _words_pattern(words) -> re.Pattern[str] | None:
@@ -49,7 +53,11 @@ class _Lexicon:
     negated_cue: re.Pattern[str]
     idioms: dict[str, frozenset[str]]
     modals: frozenset[str]
+    relatives: frozenset[str]
     subordinators: frozenset[str]
+    attitude: frozenset[str]
+    fact_predicates: frozenset[str]
+    participles: frozenset[str]
     reported: frozenset[str]
     assert_cues: frozenset[str]
 
@@ -77,7 +85,9 @@ def _lexicon() -> _Lexicon:
         hedge_patterns=tuple(re.compile(str(p), re.I) for p in data.get("hedge_patterns") or ()),
         negated_cue=re.compile(r"\b(not|never|no|nothing|neither|nor)\b|n['\u2019]t\b", re.I),
         idioms={str(k).lower(): lower(v) for k, v in (neg.get("idioms") or {}).items()},
-        modals=lower(neg.get("modals")), subordinators=lower(neg.get("subordinators")),
+        modals=lower(neg.get("modals")), relatives=lower(neg.get("relatives")),
+        subordinators=lower(neg.get("subordinators")), attitude=lower(neg.get("attitude")),
+        fact_predicates=lower(neg.get("fact_predicates")), participles=lower(neg.get("participles")),
         reported=lower(neg.get("reported")), assert_cues=lower(neg.get("assert_cues")))
 
 
@@ -140,7 +150,7 @@ def _rejects(lex: _Lexicon, lemma: str, content: str) -> bool:
     for m in lex.deny_predicate.finditer(content):
         if _reported(lex, content, m.start()):
             continue
-        before = _words(content[:m.start()])[-12:]
+        before = _words(content[:m.start()])[-20:]
         if _said_of_claim(lex, lemma, before):
             return True
     return False
@@ -158,7 +168,7 @@ def _said_of_claim(lex: _Lexicon, lemma: str, before: list[str]) -> bool:
             between = before[len(before) - k + 1:]
             if any(w in _NOT_MODIFIERS for w in between):
                 break
-            subject = before[:len(before) - k][-10:]
+            subject = before[:len(before) - k][-15:]
             if any(w in lex.claim_nouns for w in subject):
                 return True
             if lemma in lex.label_cues and before[-k] == "as" and any(w in _PRONOUNS for w in subject[:2]):
@@ -185,7 +195,7 @@ def _hedges(lex: _Lexicon, content: str) -> tuple[str, ...]:
             after = _words(content[m.end():])[:2]
             if low == "could" and after[:1] in (["not"], ["n't"]):
                 continue  # "could not travel" is no possibility ("could not confirm" is a pattern)
-            if any(w in lex.subordinators for w in _piece_before(content, m.start())):
+            if _subordinate(lex, _piece_before(content, m.start())):
                 continue  # "passengers who may have been exposed will be tested"
         out.append((m.start(), low))
     for p in lex.hedge_patterns:
@@ -195,9 +205,33 @@ def _hedges(lex: _Lexicon, content: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for _, w in out))
 
 
+def _subordinate(lex: _Lexicon, piece: list[str]) -> bool:
+    """The words of a comma piece before a negation or modal end in a subordinate clause opening:
+    a relative pronoun just before it ("who had not", "which may") or a conjunction a few words
+    before it ("if the storm did not")."""
+    for k, w in enumerate(reversed(piece)):
+        if w in lex.relatives and k <= _RELATIVE_REACH:
+            return True
+        if w in lex.subordinators and k <= _SUBORDINATE_REACH:
+            return True
+    return False
+
+
+def _fact_predicate(lex: _Lexicon, word: str) -> bool:
+    """After a negated "be": a participle ("armed", "launched", "sent", "carrying"), a place or a truth
+    word ("genuine", "involved", "a member")."""
+    if not word or "-" in word:  # "the boundary-breaking behemoth": an adjective
+        return False
+    return (word in lex.fact_predicates or word in lex.participles or (len(word) > 4 and word.endswith("ed"))
+            or (len(word) > 5 and word.endswith("ing") and word != "going"))
+
+
 def _negates_fact(lex: _Lexicon, content: str) -> bool:
-    """The content's main clause negates a fact ("did not send", "no weapons were delivered")."""
-    text = content.replace("\u2019", "'")
+    """The main clause of the content's first sentence negates a fact ("did not send", "no weapons
+    were delivered"); a question ("isn't it?") does not."""
+    text = _FIRST_SENTENCE.split(content.replace("\u2019", "'").strip(), maxsplit=1)[0]
+    if text.rstrip("\"'\u201d ").endswith("?"):
+        return False
     for m in _NEGATION.finditer(text):
         word = (m.group(1) or "n't").lower()
         after = _words(text[m.end():])
@@ -208,7 +242,11 @@ def _negates_fact(lex: _Lexicon, content: str) -> bool:
         prev = piece[-1] if piece else ""
         if prev in ("or", "if"):
             continue  # "whether or not", "if not"
-        if any(w in lex.subordinators for w in piece):
+        if word == "not" and nxt.endswith("ing") and not (prev in _BE or prev.endswith(("'s", "'re", "'m"))):
+            continue  # "not paying taxes makes me smart", "mocked him for not releasing": no clause
+        if piece in (["do"], ["don"]) or (word == "n't" and piece == ["do"]):
+            continue  # "Don't get hung up on it": an imperative
+        if _subordinate(lex, piece):
             continue  # "the suspect, who had not been seen since Friday, was arrested"
         if _reported(lex, text, m.start()):
             continue  # "said the army had not ..." reports someone else's words
@@ -217,9 +255,16 @@ def _negates_fact(lex: _Lexicon, content: str) -> bool:
             if (prev in ("could", "can", "ca") or word == "cannot") and nxt == "have":
                 return True  # "could not have come from its positions"
             continue  # "would not raise taxes", "will not tolerate", "could not travel"
+        verb = next((w for w in after[:3] if not w.endswith("ly")), "")  # "don't really want"
         if word in ("no", "nobody", "nothing", "none", "neither") and (not piece or prev in ("that", "and", "but")):
-            verb = next((w for w in after[:6] if w in lex.modals or w in _AUX), "")
+            verb = next((w for w in after[:6] if w in lex.modals or w in _AUX or w in lex.attitude), verb)
             if verb in lex.modals:
                 continue  # "nobody should be above the law", "no one will be charged"
+        if verb in lex.attitude:
+            continue  # "I don't want to interrupt", "nobody wants", "it had no plans to"
+        be = prev in _BE or prev.endswith(("'s", "'re", "'m"))  # "isn't", "it's not"
+        predicate = next((w for w in after[:4] if not w.endswith("ly") and w not in ("a", "an", "the")), "")
+        if word in ("not", "n't", "never") and be and not _fact_predicate(lex, predicate):
+            continue  # "this isn't right", "these are not whistles": an opinion, not a fact denied
         return True
     return False
