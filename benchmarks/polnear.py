@@ -68,7 +68,8 @@ def export_direct(paths: list[str], out_path: str) -> float:
         docs.append({"id": did, "source": path})
         t0 = time.perf_counter()
         found = extract_statements(parsed, stand_in_mentions(parsed), split_quotes=False,  # PolNeAR joins quotes
-                                   relations=relations[k])
+                                   relations=relations[k],
+                                   rule_spans=os.environ.get("NEWSTRACE_ATTRIBUTION", "hybrid") == "hybrid")
         spent += time.perf_counter() - t0
         for s in found:
             stmts.append({"document": did, "speaker_text": s.speaker_text, "cue": s.cue, "content": s.content,
@@ -96,10 +97,11 @@ def main() -> None:
     ap.add_argument("--direct", action="store_true", help="parse and extract here, without the CLI")
     ap.add_argument("--limit", type=int, default=0, help="only the first N texts")
     ap.add_argument("--rules", action="store_true", help="the rule-based cue finder instead of the tagger")
+    ap.add_argument("--tagger", action="store_true", help="the tagger's spans only (no syntactic spans)")
     ap.add_argument("--output", default=None, help="keep the export at this path")
     args = ap.parse_args()
-    if args.rules:
-        os.environ["NEWSTRACE_ATTRIBUTION"] = "rules"
+    if args.rules or args.tagger:
+        os.environ["NEWSTRACE_ATTRIBUTION"] = "rules" if args.rules else "tagger"
     split_dir = os.path.join(POLNEAR, args.split)
     out = args.output or os.path.join(tempfile.gettempdir(), f"polnear_{args.split}_export.json")
     paths = sorted(glob.glob(os.path.join(split_dir, "text", "*.txt")))

@@ -19,6 +19,7 @@ from .extract.times import infer_published
 from .model import CleanReport, IngestProblem, ProcessedReport, RawReport
 from .settings import Settings
 
+ATTRIBUTION_MODES = ("hybrid", "tagger", "rules")
 CHUNK = 16  # reports per worker task: large enough for nlp.pipe batching, small for progress
 
 
@@ -47,7 +48,8 @@ def process_chunk(raws: Sequence[RawReport], settings: Settings,
             parsed = next(parsed_iter)
             if relations is not None and relations[n] is None:
                 raise RuntimeError("the attribution tagger failed on this text")
-            extraction = extract_report(parsed, gazetteer, relations[n] if relations is not None else None)
+            extraction = extract_report(parsed, gazetteer, relations[n] if relations is not None else None,
+                                        rule_spans=settings.attribution == "hybrid")
             out[k] = ProcessedReport(raws[k], clean, extraction, published, published_from)
         except Exception as exc:  # noqa: BLE001
             out[k] = IngestProblem(raws[k].source, "E012", f"extraction failed: {exc!r}")
@@ -58,8 +60,8 @@ def _tag(texts: Sequence[str], settings: Settings) -> list[list[Relation]] | Non
     """The learned tagger's relations for each text (one batched pass), or None for the rules."""
     if settings.attribution == "rules" or not texts:
         return None
-    if settings.attribution != "model":
-        raise ValueError(f"attribution setting {settings.attribution!r}: expected 'model' or 'rules'")
+    if settings.attribution not in ATTRIBUTION_MODES:
+        raise ValueError(f"attribution setting {settings.attribution!r}: expected one of {', '.join(ATTRIBUTION_MODES)}")
     tagger = load_tagger()
     if tagger is None:
         return None

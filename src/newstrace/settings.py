@@ -13,7 +13,7 @@ SETTINGS_TABLE: list[tuple[str, object, str]] = [
     ("processes", 1, "worker processes for per-report extraction"),
     ("user_gazetteer", None, "YAML file of extra places (name: {lat, lon, country})"),
     ("embedding_model", None, "path to a sentence-transformers model (default: the packaged MiniLM)"),
-    ("attribution", "model", "attribution finder: model (the learned tagger) or rules (the rule-based cue finder)"),
+    ("attribution", "hybrid", "attribution finder: hybrid (the learned tagger, with the syntactic spans where they read the same cue), tagger (its spans only) or rules (the rule-based finder only)"),
 ]
 
 
@@ -26,7 +26,7 @@ class Settings:
     processes: int = 1
     user_gazetteer: str | None = None
     embedding_model: str | None = None
-    attribution: str = "model"
+    attribution: str = "hybrid"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -15,13 +15,14 @@ from .times import extract_times
 
 
 def extract_report(parsed: ParsedReport, gazetteer: Gazetteer,
-                   relations: Sequence[Relation] | None = None) -> Extraction:
+                   relations: Sequence[Relation] | None = None, rule_spans: bool = True) -> Extraction:
     """Mentions (geocoded), statements, quantities and times of one report, linked together.
 
-    `relations` are the learned tagger's attributions for this text (None: the rule-based finder).
+    `relations` are the learned tagger's attributions for this text (None: the rule-based finder);
+    `rule_spans` lets the syntactic finder's spans stand in where it reads the same cue.
     """
     mentions = geocode_mentions(extract_mentions(parsed), parsed, gazetteer)
-    statements = extract_statements(parsed, mentions, relations=relations)
+    statements = extract_statements(parsed, mentions, relations=relations, rule_spans=rule_spans)
     found_times = extract_times(parsed)
     times = tuple(link_to_statements(found_times, statements))
     quantities = tuple(link_to_statements(extract_quantities(parsed, found_times), statements))

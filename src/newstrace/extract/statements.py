@@ -14,17 +14,18 @@ from .speakers import Resolved, SpeakerIndex, is_cited_head, resolve_speaker
 from .stance import classify_stance
 from .tagger import Relation
 
-import os
-RULES_FILL = os.environ.get("NEWSTRACE_RULES_FILL") == "1"  # experiment: rules where the tagger found nothing
-
 
 def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                        split_quotes: bool = True,
-                       relations: Sequence[Relation] | None = None) -> tuple[Statement, ...]:
+                       relations: Sequence[Relation] | None = None,
+                       rule_spans: bool = True) -> tuple[Statement, ...]:
     """Every attribution in the report, in text order, with speakers resolved within the report.
 
     With `relations` (the learned tagger's output for this text) the attributions are the
-    tagger's; without, the rule-based cue finder's.
+    tagger's; without, the rule-based cue finder's.  With both and `rule_spans`, the tagger decides
+    which attributions there are, and where the syntactic finder reads the same cue its source,
+    cue and content spans are used (they match PolNeAR's boundaries more often; see
+    docs/attribution.md for the measurement).
 
     With `split_quotes` a quotation running over several sentences gives one statement per
     sentence (the ledger's unit, so each sentence can join its own claim); without it, one
@@ -38,13 +39,11 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
     covered: set[int] = set()  # quote regions already given to a statement
     last_speaker: tuple[str, Resolved] | None = None
     tagged = found_by_sentence(parsed, quotes, relations) if relations is not None else None
-    claimed = _tagged_tokens(parsed, tagged) if tagged is not None and RULES_FILL else set()
     for sent in parsed.sentences:
         if tagged is not None:
             found = tagged.get(sent.i, [])
-            if RULES_FILL and not found:
-                found = [f for f in find_in_sentence(parsed, tree, quotes, sent.i, covered)
-                         if not claimed & set(f.cue)]
+            if found and rule_spans:
+                found = _prefer_rule_spans(found, find_in_sentence(parsed, tree, quotes, sent.i, covered))
         else:
             found = find_in_sentence(parsed, tree, quotes, sent.i, covered)
             if not found and last_speaker is not None:
@@ -85,13 +84,17 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
     return tuple(out)
 
 
-def _tagged_tokens(parsed: ParsedReport, tagged: dict) -> set[int]:
-    """Tokens inside any tagged relation's content (a rule cue there is part of another's words)."""
-    out: set[int] = set()
-    for found in tagged.values():
-        for f in found:
-            for a, b in f.content:
-                out.update(i for i in range(len(parsed.tokens)) if a <= parsed.tokens[i].start < b)
+def _prefer_rule_spans(tagged: list[Found], ruled: list[Found]) -> list[Found]:
+    """Each tagged attribution, replaced by the rule finder's reading of the same cue when there is one."""
+    out, used = [], set()
+    for f in tagged:
+        cue = set(f.cue)
+        match = next((k for k, r in enumerate(ruled) if k not in used and cue & set(r.cue) and r.content), None)
+        if match is None:
+            out.append(f)
+        else:
+            used.add(match)
+            out.append(ruled[match])
     return out
 
 

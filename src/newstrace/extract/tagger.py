@@ -37,6 +37,8 @@ class Encoded:
     offsets: list[Span]
     first_piece: list[bool]  # True on the first piece of a word (the one that carries its label)
     words: list[Span] = field(default_factory=list)  # char span of each word, in order
+    word_para: list[int] = field(default_factory=list)  # paragraph of each word
+    word_alnum: list[bool] = field(default_factory=list)  # whether a word has a letter or digit
 
 
 @dataclass
@@ -85,6 +87,8 @@ def encode(tokenizer: Any, text: str) -> Encoded:
             enc.first_piece.append(first)
             if first:
                 enc.words.append((s + a, s + b))
+                enc.word_para.append(k)
+                enc.word_alnum.append(any(ch.isalnum() for ch in text[s + a:s + b]))
             elif w is not None and enc.words:
                 enc.words[-1] = (enc.words[-1][0], s + b)
             prev = w
@@ -166,16 +170,45 @@ def decode(enc: Encoded, labels: Sequence[int], probs: Sequence[float] | None = 
     cues = [s for s in spans if s[0] == "CUE"]
     if not cues:
         return []
-    rels = [Relation([_chars(enc, c)], [], []) for c in cues]
+    pieces: list[dict[str, list[tuple[int, int]]]] = [{"SRC": [], "CON": []} for _ in cues]
     for kind, a, b in spans:
         if kind == "CUE":
             continue
         k = min(range(len(cues)), key=lambda j: (_gap(a, b, cues[j][1], cues[j][2]), -cues[j][1]))
-        target = rels[k].source if kind == "SRC" else rels[k].content
-        target.append(_chars(enc, (kind, a, b)))
-    for rel, (_k, a, b) in zip(rels, cues):
-        rel.score = sum(word_prob[a:b + 1]) / (b - a + 1)
+        pieces[k][kind].append((a, b))
+    rels = []
+    for (_k, c, d), own in zip(cues, pieces):
+        content = _content_pieces(enc, own["CON"], c, d)
+        rel = Relation([_chars(enc, ("CUE", c, d))], [_chars(enc, ("SRC",) + p) for p in own["SRC"]],
+                       [_chars(enc, ("CON",) + p) for p in content])
+        rel.score = sum(word_prob[c:d + 1]) / (d - c + 1)
+        rels.append(rel)
     return rels
+
+
+MAX_ASIDE_WORDS = 6  # "A," the minister told reporters, "B.": the words a cue may split a content with
+
+
+def _content_pieces(enc: Encoded, pieces: list[tuple[int, int]], c: int, d: int) -> list[tuple[int, int]]:
+    """The content piece nearest the cue (c..d), plus pieces the cue and its source split off from it.
+
+    Another piece joins only across a short gap holding the cue itself, within one paragraph:
+    PolNeAR dev content exact F1 of the first-epoch tagger 43.0 -> 48.7 against joining every
+    piece nearest to the cue (pieces far from the cue mostly belong to a cue the tagger missed).
+    """
+    if len(pieces) < 2:
+        return pieces
+    pieces = sorted(pieces, key=lambda p: _gap(p[0], p[1], c, d))
+    keep = [pieces[0]]
+    for a, b in pieces[1:]:
+        lo, hi = min(p[0] for p in keep), max(p[1] for p in keep)
+        gap = range(hi + 1, a) if a > hi else range(b + 1, lo) if b < lo else None
+        if gap is None or not (gap.start <= c and d < gap.stop):
+            continue
+        words = sum(enc.word_alnum[w] for w in gap)
+        if words <= MAX_ASIDE_WORDS and enc.word_para[gap.start - 1] == enc.word_para[gap.stop]:
+            keep.append((a, b))
+    return sorted(keep)
 
 
 def _gap(a: int, b: int, c: int, d: int) -> int:
