@@ -9,12 +9,15 @@ from typing import Sequence
 
 from ..model import Mention, ParsedReport
 from ..resources import load_yaml
+from .coref import People, pronoun_gender, word_gender
 from .datelines import body_start
 
 ORGLIKE = ("ORG", "GPE", "MEDIA", "NORP", "FAC")
 FORWARD_WINDOW = 1  # sentences after an indefinite description where its name may follow
 MEDIA_WORDS = frozenset({"media", "newspaper", "paper", "daily", "outlet", "broadcaster", "tabloid"})
 FIRST_PLURAL = frozenset({"we", "us"})
+QUALIFIED_WINDOW = 10  # sentences back where "the GOP nominee" looks for a person named beside "GOP"
+PERSON_WINDOW = 2  # sentences back where the last speaker or named subject is what "he said" continues
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +32,10 @@ def _nouns() -> dict:
         "labels": frozenset(data.get("speaker_labels") or ()),
         "source_heads": frozenset(data.get("source_heads") or ()),
         "cited_heads": frozenset(data.get("cited_heads") or ()),
+        "possessor_heads": frozenset(data.get("possessor_heads") or ()),
+        "role_spellings": {str(k): tuple(str(w).lower() for w in v)
+                           for k, v in (data.get("role_spellings") or {}).items()},
+        "rank_modifiers": frozenset(str(w).lower() for w in data.get("rank_modifiers") or ()),
     }
 
 
@@ -50,6 +57,7 @@ class SpeakerIndex:
     starts: list[int] = field(default_factory=list)
     order: list[int] = field(default_factory=list)
     history: list[tuple[int, Resolved]] = field(default_factory=list)  # (token, speaker)
+    _people: People | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         labels = _nouns()["labels"]
@@ -60,6 +68,69 @@ class SpeakerIndex:
     def _in_dateline(self, m: Mention) -> bool:
         """A place in a dateline ("RIGA (Reuters) –") says where the report was filed; it never speaks."""
         return 0 <= m.sentence < len(self.parsed.sentences) and m.start < body_start(self.parsed, m.sentence)
+
+    def people(self) -> People:
+        """The report's people as entities with their gender evidence (built on first use)."""
+        if self._people is None:
+            self._people = People(self.parsed, self.mentions)
+        return self._people
+
+    def person_at(self, token: int, gender: str | None = None) -> Resolved | None:
+        """The person a pronoun (or, with `gender`, a person description) at `token` means.
+
+        A source pronoun ("he said") mostly continues the last speaker or named subject: first a
+        person named as subject earlier in its own sentence, then the latest speaker or named subject
+        of the sentences just before (PERSON_WINDOW), in both cases of fitting gender (one of unknown
+        gender only when no one of the right gender is there); failing those, the best candidate of
+        `coref.People` (salience, syntax, gender), or None when no one fits."""
+        people = self.people()
+        toks = self.parsed.tokens
+        pg = gender or pronoun_gender(toks[token].text)
+        k = people.subject_before(token, pg)
+        if k is not None:
+            ent = people.entity_of[k]
+            return Resolved(ent.name, "PERSON", k)
+        continues = gender is not None or toks[token].dep in ("nsubj", "nsubjpass")
+        recent = self._recent_people(token) if continues else []  # "his", "him": salience and syntax only
+        fallback = None
+        for t, who in recent:
+            g = people.name_gender(who.name, token)
+            if pg is None or g == pg:
+                return self._as_person(who, t)
+            if g is None and fallback is None:
+                fallback = (t, who)  # of unknown gender: taken unless one of the right gender comes first
+        if fallback is not None:
+            return self._as_person(fallback[1], fallback[0])
+        speakers = [who.name for t, who in self.history if t < token and who.label == "PERSON" and who.name]
+        found = people.resolve(token, speakers, threshold=0.0, gender=gender)
+        if found is None:
+            return None
+        ent, k, _score = found
+        return Resolved(ent.name, "PERSON", k)
+
+    def _recent_people(self, token: int) -> list[tuple[int, Resolved]]:
+        """Speakers and people named as main-clause subjects in the PERSON_WINDOW sentences up to
+        `token`, as (token, who), latest first ("X said Y had..." is X's, not Y's)."""
+        toks = self.parsed.tokens
+        people = self.people()
+        sent = toks[token].sent
+
+        def main_subject(t: int) -> bool:
+            return toks[t].dep in ("nsubj", "nsubjpass") and toks[toks[t].head].dep == "ROOT"
+
+        out = [(t, who) for t, who in self.history if t < token and who.name and toks[t].sent >= sent - PERSON_WINDOW
+               and (who.label == "PERSON" or (who.label is None and who.name[:1].isupper()))
+               and (main_subject(t) or toks[t].dep not in ("nsubj", "nsubjpass"))]
+        for k in people.persons:  # the history holds only one-word named subjects
+            h = people.head_of[k]
+            if h < token and toks[h].sent >= sent - PERSON_WINDOW and main_subject(h):
+                out.append((h, Resolved(people.entity_of[k].name, "PERSON", k)))
+        return sorted(out, key=lambda x: x[0], reverse=True)
+
+    def _as_person(self, who: Resolved, token: int) -> Resolved:
+        """A remembered speaker as a person, under the fullest name the report gives it."""
+        ent = self.people().entity_named(who.name or "", self.parsed.tokens[token].end)
+        return Resolved(ent.name if ent is not None else who.name, "PERSON", who.mention)
 
     # ------------------------------------------------------------------ lookups
     def mentions_in(self, start: int, end: int) -> list[int]:
@@ -213,10 +284,16 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
         if named is not None:
             return named
     if word in nouns["person"]:
-        return index.recent(head, ("PERSON",)) or Resolved()
+        return index.person_at(head) or Resolved()
     if word in nouns["thing"]:
         return index.recent(head, ORGLIKE) or Resolved()
+    if word in nouns["plural"]:
+        return _plural(index, head) or Resolved()
     lemma = toks[head].lemma.lower()
+    owner = [k for k in range(first, head) if toks[k].head == head and toks[k].dep == "poss"
+             and toks[k].text.lower() in nouns["person"] | nouns["thing"] | nouns["plural"]]
+    if owner and lemma in nouns["possessor_heads"]:  # "his campaign", "its website": the owner speaks
+        return resolve_speaker(index, owner[0], owner[0], owner[0])
     labels = nouns["desc"].get(lemma) or nouns["desc"].get(word)
     if not labels or toks[head].tag in ("NNS", "NNPS"):
         return Resolved()
@@ -226,6 +303,12 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
             return named
     dets = {toks[k].text.lower() for k in range(first, head)}
     qualifiers = _qualifiers(toks, first, head)
+    if dets & nouns["definite"] and not owner:
+        if labels == ("PERSON",):  # "the senator", "the Indiana governor", "the spokeswoman"
+            return _person_description(index, head, first, lemma, qualifiers) or Resolved()
+        named = _named_same_head(index, head)  # "the poll" after "a Bloomberg poll"
+        if named is not None:
+            return named
     if dets & nouns["definite"]:
         found = index.recent_fitting(head, labels, lemma, qualifiers)
         if found is not None:
@@ -233,6 +316,110 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
     elif not dets & {"a", "an"}:
         return Resolved()
     return index.following(last, labels, qualifiers) or Resolved()
+
+
+def _person_description(index: SpeakerIndex, head: int, first: int, lemma: str,
+                        qualifiers: frozenset[str]) -> Resolved | None:
+    """ "the senator", "the former president", "the spokeswoman": the latest person introduced with
+    that role (qualifiers such as "Indiana" preferred, rank words such as "vice" must agree), else
+    the person last described with the same head, else the most salient person of fitting gender."""
+    toks = index.parsed.tokens
+    nouns = _nouns()
+    spellings = (lemma,) + nouns["role_spellings"].get(lemma, ())
+    own_ranks = {toks[k].text.lower() for k in range(first, head)} & nouns["rank_modifiers"]
+    pos = toks[head].start
+    hi = bisect.bisect_left(index.starts, pos)
+    fits = []
+    for j in range(hi - 1, max(-1, hi - 80), -1):
+        k = index.order[j]
+        m = index.mentions[k]
+        if m.label != "PERSON":
+            continue
+        described = " ".join(((m.role or "") + " " + m.text).lower().split())
+        for w in spellings:
+            hit = re.search(rf"(?:(\w+)\s+)?(?<![\w.]){re.escape(w)}(?!\w)", described)
+            if hit is None:
+                continue
+            rank = hit.group(1) or ""
+            if (own_ranks and rank not in own_ranks) or (rank in nouns["rank_modifiers"] and rank not in own_ranks):
+                continue  # "vice president" is not "the president"
+            fits.append(k)
+            break
+    if fits:
+        qualified = [k for k in fits if index._qualified(index.mentions[k].start, index.mentions[k].end, qualifiers)]
+        return index.resolved_of((qualified or fits)[0])
+    same = index._same_head(head, ("PERSON",))
+    if same is not None:
+        return same[1]
+    if qualifiers:  # "the GOP nominee", "the Indiana governor": the latest person named beside those words
+        people = index.people()
+        for k in reversed(people.persons):
+            m = index.mentions[k]
+            if m.end > pos or m.sentence < toks[head].sent - QUALIFIED_WINDOW:
+                continue
+            ent = people.entity_of[k]
+            if any(index._qualified(index.mentions[j].start, index.mentions[j].end, qualifiers)
+                   or qualifiers <= set(re.findall(r"[\w-]+", (index.mentions[j].role or "").lower()))
+                   for j in ent.mentions if index.mentions[j].end <= pos):
+                return Resolved(ent.name, "PERSON", k)
+    return index.person_at(head, gender=word_gender(lemma))
+
+
+def _named_same_head(index: SpeakerIndex, head: int) -> Resolved | None:
+    """ "the poll" after "a Bloomberg poll", "the campaign" after "the Clinton campaign": the name
+    that modified an earlier use of the same head noun."""
+    toks = index.parsed.tokens
+    lemma = toks[head].lemma.lower()
+    for i in range(head - 1, -1, -1):
+        if toks[i].lemma.lower() != lemma or toks[i].pos != "NOUN":
+            continue
+        for c in range(max(0, i - 6), i):
+            if toks[c].head == i and toks[c].dep in ("compound", "poss", "nmod", "amod") and toks[c].pos == "PROPN":
+                inside = [k for k in index.mentions_in(toks[c].start, toks[i].start)
+                          if index.mentions[k].start <= toks[c].start < index.mentions[k].end]
+                if inside:
+                    return index.resolved_of(inside[0])
+    return None
+
+
+def _plural(index: SpeakerIndex, head: int) -> Resolved | None:
+    """ "they": the latest named plural subject before it, in its sentence or the PERSON_WINDOW before: an
+    organisation or group ("Republicans", "Politifact") or named people joined by "and"; single
+    people and things are passed over, and an unnamed group as main subject ("protesters said")
+    means no named speaker."""
+    toks = index.parsed.tokens
+    nouns = _nouns()
+    sent = toks[head].sent
+    for i in range(head - 1, -1, -1):
+        t = toks[i]
+        if t.sent < sent - PERSON_WINDOW:
+            break
+        if t.dep not in ("nsubj", "nsubjpass") or t.text.lower() in nouns["plural"] | FIRST_PLURAL:
+            continue
+        members, frontier = [i], [i]
+        while frontier:  # the subject, its appositions and the names joined to them ("A and B")
+            h = frontier.pop()
+            kids = [c for c in range(h + 1, min(len(toks), h + 15)) if toks[c].head == h and toks[c].dep in ("conj", "appos")]
+            members += kids
+            frontier += kids
+        people = []
+        for c in members:
+            inside = [k for k in index.order if index.mentions[k].start <= toks[c].start < index.mentions[k].end]
+            if inside and index.mentions[inside[0]].label == "PERSON":
+                if inside[0] not in people:
+                    people.append(inside[0])
+            elif inside and c == i and len(members) == 1:
+                return index.resolved_of(inside[0])  # "Republicans", "the Commission"
+        if len(people) >= 2:
+            names = [index.resolved_of(k).name or "" for k in people]
+            return Resolved(" and ".join(names), "PERSON", people[0])
+        if len(people) == 1 and len(members) == 1:
+            ent = index.people().entity_of.get(people[0])
+            if ent is not None and " " not in ent.name.strip() and index.people().gender_of(ent) is None:
+                return index.resolved_of(people[0])  # "Politifact" taken for a person: one word, no gender
+        if t.tag in ("NNS", "NNPS") and not people and toks[t.head].dep == "ROOT":
+            return None  # "protesters said", "officials": an unnamed group
+    return None
 
 
 def _qualifiers(toks, first: int, head: int) -> frozenset[str]:
