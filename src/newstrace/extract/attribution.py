@@ -61,6 +61,7 @@ def to_found(parsed: ParsedReport, quotes: Sequence[QuoteRegion], rel: Relation)
     if not cue or not content:
         return None
     head = span_head(parsed, cue)
+    cue = sorted(set(cue) | _negation(parsed, head))  # "did not deny": the stance reads the negation
     lemma = toks[head].lemma.lower()
     if toks[head].text.lower() == "according":
         lemma = "accord"
@@ -71,6 +72,16 @@ def to_found(parsed: ParsedReport, quotes: Sequence[QuoteRegion], rel: Relation)
         if idx:
             source = (span_head(parsed, idx), idx[0], idx[-1])
     return Found(cue, lemma, source, content, quote_type(parsed, quotes, content, lemma))
+
+
+def _negation(parsed: ParsedReport, head: int) -> set[int]:
+    """The negation attached to a cue's head ("not", "never") and the auxiliary before it."""
+    toks = parsed.tokens
+    lo = max(0, head - 4)
+    neg = {k for k in range(lo, head) if toks[k].head == head and toks[k].dep == "neg"}
+    if neg:
+        neg |= {k for k in range(min(neg) - 1, head) if toks[k].head == head and toks[k].dep == "aux"}
+    return neg
 
 
 def found_by_sentence(parsed: ParsedReport, quotes: Sequence[QuoteRegion],

@@ -80,7 +80,7 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                                           "direct", (), keep_source=False), relation=relation, cue=head.cue))
             if f.quote_type in ("direct", "mixed", "indirect") and f.source is not None:
                 last_speaker = (speaker_text, who)
-        _note_subjects(parsed, index, sent.token_start, sent.token_end)
+        _note_subjects(parsed, tree, index, sent.token_start, sent.token_end)
     return tuple(out)
 
 
@@ -115,11 +115,14 @@ def _by_sentence(parsed: ParsedReport, spans: Sequence[tuple[int, int]]) -> list
     return out or [list(spans)]
 
 
-def _note_subjects(parsed: ParsedReport, index: SpeakerIndex, a: int, b: int) -> None:
+def _note_subjects(parsed: ParsedReport, tree: Tree, index: SpeakerIndex, a: int, b: int) -> None:
+    """Named subjects of a sentence become the latest mention of who they resolve to."""
     toks = parsed.tokens
     for i in range(a, b):
         if toks[i].dep in ("nsubj", "nsubjpass") and toks[i].ent_type and not in_dateline(parsed, i):
-            inside = index.mentions_in(toks[i].start, toks[i].end)
+            # the mention holding the subject's head word ("Maria Lindqvist" for the head "Lindqvist")
+            inside = [k for k in index.mentions_in(toks[tree.left[i]].start, toks[i].end)
+                      if index.mentions[k].start <= toks[i].start < index.mentions[k].end]
             if inside:
                 index.note(i, index.resolved_of(inside[0]))
 
