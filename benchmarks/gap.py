@@ -76,9 +76,10 @@ def resolve_row(parsed, mentions, row) -> str | None:
     if note_subjects is not None:
         note_subjects(0, tok)
     else:  # the statement extractor's own noting of named subjects, sentence by sentence
+        from newstrace.extract.content import Tree
         from newstrace.extract.statements import _note_subjects
 
-        _note_subjects(parsed, index, 0, tok)
+        _note_subjects(parsed, Tree(parsed), index, 0, tok)
     who = resolve_speaker(index, tok, tok, tok)
     if who.name is None and who.mention is None:
         return None
