@@ -1,9 +1,11 @@
 """Per-report stage throughput against bare spaCy on the same texts (PolNeAR train), 1 and 2 processes.
 
-usage: python benchmarks/throughput.py [--limit N]
+usage: python benchmarks/throughput.py [--limit N] [--ingest [--attribution MODE ...]]
 
 Prints reports/s, words/s, peak RSS and the ratio full-stage / bare-spaCy (target >= 0.6).
-Both measurements run in fresh child processes in the same invocation.
+Both measurements run in fresh child processes in the same invocation.  With --ingest it times
+the whole `newstrace ingest` of the texts into a fresh SQLite store with default settings (one
+run per attribution mode given) against bare spaCy with 2 processes, the ratio issue 8 keeps.
 """
 from __future__ import annotations
 
@@ -52,11 +54,43 @@ print(json.dumps({'seconds': time.perf_counter() - t, 'reports': len(raws),
 """
 
 
+def ingest_ratio(files, modes: list[str]) -> None:
+    """Whole CLI ingest (default settings) vs bare spaCy with 2 processes, in this one run."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    folder = str(files[0].parent)
+    bare = run_measured(BARE, folder, str(len(files)), "2")
+    b_rate = bare["reports"] / bare["seconds"]
+    print(f"bare spaCy, 2 processes: {b_rate:.2f} reports/s")
+    exe = os.path.join(os.path.dirname(sys.executable), "newstrace")
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = os.path.join(tmp, "texts")
+        os.makedirs(texts)
+        for f in files:
+            os.symlink(f, os.path.join(texts, f.name))
+        for mode in modes:
+            env = dict(os.environ, HF_HUB_OFFLINE="1", NEWSTRACE_ATTRIBUTION=mode)
+            db = os.path.join(tmp, f"{mode}.db")
+            t = time.perf_counter()
+            subprocess.run([exe, "--db", db, "ingest", texts], check=True, env=env, stdout=subprocess.DEVNULL)
+            rate = len(files) / (time.perf_counter() - t)
+            print(f"newstrace ingest, attribution={mode}: {rate:.2f} reports/s, ratio to bare spaCy (2 processes) {rate / b_rate:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--limit", type=int, default=300)
+    ap.add_argument("--ingest", action="store_true", help="time the whole CLI ingest instead of the stage")
+    ap.add_argument("--attribution", nargs="*", default=["hybrid"], help="attribution modes to time (--ingest)")
     args = ap.parse_args()
     files = polnear_texts("train", args.limit)
+    if args.ingest:
+        ingest_ratio(files, args.attribution)
+        return
     folder = str(files[0].parent)
     for procs in (1, 2):
         bare = run_measured(BARE, folder, str(len(files)), str(procs))
