@@ -55,7 +55,7 @@ def to_found(parsed: ParsedReport, quotes: Sequence[QuoteRegion], rel: Relation)
     cue = sorted({i for s, e in rel.cue for i in tokens_in(parsed, s, e)})
     content = []
     for s, e in rel.content:
-        idx = [i for i in tokens_in(parsed, s, e)]
+        idx = tokens_in(parsed, s, e)
         if idx:
             content.append((toks[idx[0]].start, toks[idx[-1]].end))
     if not cue or not content:
