@@ -36,3 +36,10 @@ def test_hybrid_keeps_the_tagger_attributions_and_only_swaps_spans():
     hybrid, tagger = _statements(text, "hybrid"), _statements(text, "tagger")
     assert len(hybrid) == len(tagger) >= 2
     assert [s.sentence for s in hybrid] == [s.sentence for s in tagger]
+
+
+def test_unknown_attribution_mode_is_a_clear_setting_error():
+    from newstrace.errors import SettingError
+
+    with pytest.raises(SettingError, match="NEWSTRACE_ATTRIBUTION='spans'"):
+        extract_texts(["The mayor said the bridge would reopen."], load_settings(attribution="spans"))

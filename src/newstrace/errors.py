@@ -73,3 +73,10 @@ class NothingIngested(NewstraceError):
 
     code = "E030"
     exit_status = 4
+
+
+class SettingError(NewstraceError):
+    """A setting (flag or NEWSTRACE_* variable) holds a value the pipeline does not know."""
+
+    code = "E040"
+    exit_status = 2

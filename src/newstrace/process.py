@@ -15,6 +15,7 @@ from .extract.nlp import load_nlp, parse_reports
 from .extract.pipeline import extract_report
 from .extract.places import load_gazetteer
 from .extract.tagger import Relation, load_tagger
+from .errors import SettingError
 from .extract.times import infer_published
 from .model import CleanReport, IngestProblem, ProcessedReport, RawReport
 from .settings import Settings
@@ -61,7 +62,7 @@ def _tag(texts: Sequence[str], settings: Settings) -> list[list[Relation]] | Non
     if settings.attribution == "rules" or not texts:
         return None
     if settings.attribution not in ATTRIBUTION_MODES:
-        raise ValueError(f"attribution setting {settings.attribution!r}: expected one of {', '.join(ATTRIBUTION_MODES)}")
+        raise SettingError(f"NEWSTRACE_ATTRIBUTION={settings.attribution!r}: expected one of {', '.join(ATTRIBUTION_MODES)}")
     tagger = load_tagger()
     if tagger is None:
         return None
