@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
 
+from .nlp import paragraph_spans
+
 LABELS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
 KINDS = ("SRC", "CUE", "CON")
 WINDOW = 256  # word pieces per window, special tokens included
@@ -51,25 +53,10 @@ class Relation:
     score: float = 0.0  # mean probability of the cue words' labels
 
 
-def paragraphs(text: str) -> list[Span]:
-    """Non-blank lines as [start, end) spans, stripped (the unit a break marker separates)."""
-    out, pos = [], 0
-    for line in text.split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
 def encode(tokenizer: Any, text: str) -> Encoded:
     """Word pieces of the text, paragraph by paragraph, with a break marker between paragraphs."""
     break_id = tokenizer.convert_tokens_to_ids(BREAK)
-    paras = paragraphs(text)
+    paras = paragraph_spans(text)  # the same paragraphs the parser reads
     batch = tokenizer([text[s:e] for s, e in paras], add_special_tokens=False,
                       return_offsets_mapping=True) if paras else {"input_ids": [], "offset_mapping": []}
     enc = Encoded([], [], [])
