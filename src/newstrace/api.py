@@ -2,23 +2,22 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
-from sqlalchemy import func, select
-
-from .clean import DuplicateIndex, line_keys, sentence_keys
-from .ingest import read_inputs
+from .errors import OptionError
 from .model import DuplicateRelation, IngestProblem, Ledger, ProcessedReport, RawReport
-from .process import process_reports
-from .report.export import write_csv, write_json
-from .resolve.update import Resolution
 from .settings import Settings
-from .store.db import Database
-from .store.repository import (doc_id, find_document, load_ledger, save_problem, save_relations,
-                               save_report)
-from .store.schema import DocumentRow, ProblemRow, RelationRow, RemovalRow
+
+# Read-only commands (status, export, brief) and `--help` must start fast: the NLP pipeline, the
+# dedup index (datasketch, scipy) and the resolver load inside the functions that use them.
+if TYPE_CHECKING:
+    from .clean import DuplicateIndex
+    from .resolve.update import Resolution
+    from .store.db import Database
 
 
 @dataclass
@@ -48,11 +47,20 @@ class IngestSummary:
                 "results": [r.__dict__ for r in self.results]}
 
 
-def open_database(settings: Settings) -> Database:
-    return Database(settings.db)
+def open_database(settings: Settings, create: bool = True) -> Database:
+    """The store named by settings; read commands pass `create=False` and a missing store is refused."""
+    from .store.db import Database
+
+    return Database(settings.db, create=create)
 
 
 def _load_duplicate_index(db: Database) -> DuplicateIndex:
+    from sqlalchemy import select
+
+    from .clean import DuplicateIndex
+    from .store.repository import doc_id
+    from .store.schema import DocumentRow
+
     index = DuplicateIndex()
     with db.session() as s:
         for row in s.execute(select(DocumentRow.id, DocumentRow.fingerprint, DocumentRow.minhash,
@@ -65,6 +73,11 @@ def _load_duplicate_index(db: Database) -> DuplicateIndex:
 
 def _outlet_lines(db: Database, raws: Sequence[RawReport]) -> dict[str, dict[str, int]]:
     """Line repetition counts per outlet, over stored reports and this batch (boilerplate signal)."""
+    from sqlalchemy import select
+
+    from .clean import line_keys
+    from .store.schema import DocumentRow
+
     counts: dict[str, Counter] = {}
     outlets = {r.outlet for r in raws if r.outlet}
     with db.session() as s:
@@ -86,6 +99,11 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
     Each report is committed in one transaction with everything derived from it; failures are
     stored as problems and listed in the summary (the CLI exits non-zero when nothing was ingested).
     """
+    from .ingest import read_inputs
+    from .process import process_reports
+    from .resolve.update import Resolution
+    from .store.repository import doc_id, find_document, save_problem
+
     db = open_database(settings)
     summary = IngestSummary()
 
@@ -136,6 +154,9 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
 
 def _store_one(db: Database, processed: ProcessedReport, dedup: DuplicateIndex, resolution: Resolution,
                summary: IngestSummary) -> InputResult:
+    from .clean import sentence_keys
+    from .store.repository import doc_id, save_relations, save_report
+
     with db.session() as s:
         row = save_report(s, processed, sentence_keys=sentence_keys(processed.clean.text))
         did = doc_id(row.id)
@@ -150,25 +171,60 @@ def _store_one(db: Database, processed: ProcessedReport, dedup: DuplicateIndex, 
                        statements=len(processed.extraction.statements), removed=sum(kinds.values()))
 
 
+EXPORT_FORMATS = ("json", "csv")
+BRIEF_FORMATS = ("md", "html")
+
+
 def ledger(settings: Settings) -> Ledger:
-    db = open_database(settings)
+    """The whole resolved view of an existing store."""
+    from .store.repository import load_ledger
+
+    db = open_database(settings, create=False)
     with db.session() as s:
         return load_ledger(s)
 
 
+def _check_format(fmt: str, accepted: Sequence[str]) -> None:
+    if fmt not in accepted:
+        raise OptionError(f"unknown format {fmt!r}; accepted: {', '.join(accepted)}", source="--format")
+
+
+def _check_since(since: str | None) -> None:
+    if since is None:
+        return
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+            raise ValueError
+        date.fromisoformat(since)
+    except ValueError:
+        raise OptionError(f"{since!r} is not a date; give YYYY-MM-DD", source="--since") from None
+
+
 def export(settings: Settings, fmt: str, output: str) -> list[str]:
-    """Write the ledger as JSON (one file) or CSV (one file per table in a folder)."""
-    data = ledger(settings)
+    """Write the ledger as JSON (one file) or CSV (one file per table in a folder, made if missing).
+
+    Checked before anything is read: the format, and that no output lands on a file of the store.
+    """
+    from .report.export import CSV_TABLES, write_csv, write_json
+    from .report.outputs import check_output_file, check_output_folder, store_files
+
+    _check_format(fmt, EXPORT_FORMATS)
+    protected = store_files(settings.db)
     if fmt == "json":
-        return [write_json(data, output)]
-    if fmt == "csv":
-        return write_csv(data, output)
-    raise ValueError(f"unknown export format {fmt!r} (json or csv)")
+        check_output_file(output, protected)
+    else:
+        check_output_folder(output, [f"{t}.csv" for t in CSV_TABLES], protected)
+    data = ledger(settings)
+    return [write_json(data, output)] if fmt == "json" else write_csv(data, output)
 
 
 def status(settings: Settings) -> dict:
     """Counts of what the store holds."""
-    db = open_database(settings)
+    from sqlalchemy import func, select
+
+    from .store.schema import DocumentRow, ProblemRow, RelationRow, RemovalRow
+
+    db = open_database(settings, create=False)
     with db.session() as s:
         removed = dict(s.execute(select(RemovalRow.kind, func.count()).group_by(RemovalRow.kind)).all())
         return {"documents": s.scalar(select(func.count()).select_from(DocumentRow)),
@@ -177,11 +233,19 @@ def status(settings: Settings) -> dict:
                 "removed_by_kind": removed}
 
 
-def brief(settings: Settings, fmt: str = "md", since: str | None = None) -> str:
-    """The sourced "what we know" brief of everything stored."""
+def brief(settings: Settings, fmt: str = "md", since: str | None = None, output: str | None = None) -> str:
+    """The sourced "what we know" brief of everything stored; written to `output` when given."""
     from .report.brief import render_brief
+    from .report.outputs import check_output_file, store_files, write_text_file
 
-    return render_brief(ledger(settings), fmt=fmt, since=since)
+    _check_format(fmt, BRIEF_FORMATS)
+    _check_since(since)
+    if output:
+        check_output_file(output, store_files(settings.db))
+    text = render_brief(ledger(settings), fmt=fmt, since=since)
+    if output:
+        write_text_file(output, text)
+    return text
 
 
 def extract_texts(texts: Sequence[str], settings: Settings | None = None) -> list[ProcessedReport | IngestProblem]:
