@@ -80,3 +80,50 @@ class SettingError(NewstraceError):
 
     code = "E040"
     exit_status = 2
+
+
+class FutureDate(MetadataError):
+    """A publication date later than today: a typo or a forged date, never a real report's."""
+
+    code = "E011"
+
+
+class StoreNotFound(StoreError):
+    """A read command named a store that does not exist (reading never creates one)."""
+
+    code = "E021"
+
+
+class StoreBusy(StoreError):
+    """Another ingest holds the store's writer lock and did not release it in time."""
+
+    code = "E022"
+
+
+class OptionError(NewstraceError):
+    """A command option holds a value the command does not accept (a format, a date)."""
+
+    code = "E041"
+    exit_status = 2
+
+
+class OutputError(NewstraceError):
+    """An output cannot be written: it is the store itself, a folder, or the disk refused it."""
+
+    code = "E050"
+    exit_status = 5
+
+
+class NotFound(NewstraceError):
+    """An id (entity, statement, claim, report, decision) that the store does not hold."""
+
+    code = "E060"
+    exit_status = 2
+
+
+class DecisionError(NewstraceError):
+    """A correction that cannot be applied as asked (too few ids, an unknown stance or status)."""
+
+    code = "E061"
+    exit_status = 2
+
