@@ -127,7 +127,10 @@ def test_origin_that_also_denies_does_not_speak_for_the_claim(story):
     # Kessel (Borduria) asserts it first, but Borduria's ministry denies it: Syldavia's line is quoted.
     line = story[1]
     assert line["ref"].key == "d3:s9"
-    assert line["denied_by"] == []  # Borduria also asserts it, so it is not a plain denier
+    # Borduria's customs chief confirms it, but its ministry denies it: an origin that denies a
+    # claim is listed as denying it, whatever else of its statements was read as support
+    assert [(d["who"], d["ref"].key) for d in line["denied_by"]] == [("Borduria", "d2:s6")]
+    assert line["status"] == "disputed"
 
 
 def test_wording_the_summary_was_taken_from_is_preferred(ledger):
@@ -159,7 +162,7 @@ def test_markdown_story_cites_every_line_and_denial(ledger):
     lines = [l for l in section.splitlines() if re.match(r"\d\. ", l)]
     assert len(lines) == 2
     assert lines[0].startswith("1. " + _sentence(ledger, "s2") + " [d1:s2] *(disputed)* — denied by Borduria [d1:s1]")
-    assert "denied by" not in lines[1] and "[d3:s9]" in lines[1]
+    assert "denied by Borduria [d2:s6]" in lines[1] and "[d3:s9]" in lines[1]
     assert not any(_sentence(ledger, sid) in section for sid in ("s1", "s4", "s7", "s10"))  # no denial quoted
     sources = md.split("## Sources")[1]
     for key in ("d1:s2", "d1:s1", "d3:s9"):

@@ -7,8 +7,9 @@ import pytest
 
 from newstrace.model import (DuplicateRelation, Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerQuantity,
                              LedgerStatement)
-from newstrace.resolve.conflicts import conflicting_figures, figure_interval, figures_disagree, measure_family
+from newstrace.resolve.conflicts import figures_disagree, resolve_figures
 from newstrace.resolve.evidence import classify_evidence
+from newstrace.resolve.figures import figure_interval, measure_family
 from newstrace.resolve.origins import dependent_documents, statement_origin
 from newstrace.resolve.status import analyse_claims
 
@@ -191,7 +192,8 @@ def test_spokesman_origin_is_top_of_institution_chain():
     assert statement_origin(sts["s10"], ents, docs["d3"]) == "e_tm"  # state news agency -> its government
     assert statement_origin(sts["s22"], ents, docs["d7"]) == "e_tm"  # a capital speaking -> its government
     assert statement_origin(sts["s13"], ents, docs["d5"]) == "unnamed:Northern Dispatch"
-    assert statement_origin(sts["s15"], ents, docs["d5"]) == "outlet:Northern Dispatch"
+    # a line with no speaker is the report's own voice, which counts only when the outlet says so
+    assert statement_origin(sts["s15"], ents, docs["d5"]) == "unattributed:Northern Dispatch"
     assert statement_origin(sts["s12"], ents, docs["d4"]) == "e_coma"
 
 
@@ -252,19 +254,36 @@ def test_five_outlets_quoting_one_spokesman_is_one_origin(analysed):
     assert "Darren Holbrook" not in c6.reasons[1] and "United States" in c6.reasons[1]
 
 
-def test_two_independent_origins_corroborate(analysed):
+def test_unattributed_line_does_not_corroborate(analysed):
     c5 = _claim(analysed, "c5")
+    assert c5.status == "alleged"
+    assert c5.origins == ("e_coma",)
+    assert any("Northern Dispatch (unattributed)" in r and "not counted" in r for r in c5.reasons)
+    assert "named expert" in c5.evidence and "documents" in c5.evidence
+
+
+def test_outlet_saying_the_reporting_is_its_own_corroborates(analysed):
+    nd = LedgerEntity("e_nd", "Northern Dispatch", "MEDIA")
+    sts = tuple(replace(s, speaker="e_nd", speaker_text="The Dispatch") if s.id == "s15" else s
+                for s in analysed.statements)
+    c5 = _claim(analyse_claims(replace(analysed, entities=analysed.entities + (nd,), statements=sts)), "c5")
     assert c5.status == "corroborated"
     assert set(c5.origins) == {"e_coma", "outlet:Northern Dispatch"}
-    assert "named expert" in c5.evidence and "documents" in c5.evidence
+    assert "(d4 sentence 3)" in c5.reasons[1] and "(d5 sentence 3)" in c5.reasons[1]
+
+
+def test_unnamed_sources_never_corroborate(analysed):
+    c7 = _claim(analysed, "c7")  # Holbrook and "the people" (unnamed): one named origin
+    assert c7.status == "alleged" and c7.origins == ("e_us",)
+    assert any("unnamed sources (Northern Dispatch)" in r and "not counted" in r for r in c7.reasons)
 
 
 def test_denial_by_accused_disputes(analysed):
     c1 = _claim(analysed, "c1")
     assert c1.status == "disputed"
     assert c1.deniers == ("e_tm",)  # Orazov, the ministry and "Ashgabat" are one government
-    assert set(c1.origins) == {"e_us", "unnamed:Northern Dispatch"}
-    assert "denied by Turkmenistan" in c1.reasons[0]
+    assert c1.origins == ("e_us",)  # the unnamed people are listed, not counted
+    assert "denied by Turkmenistan (d2 sentence 3; d3 sentence 1; d7 sentence 3)" in c1.reasons[0]
     assert c1.first_reported == "2024-03-13" and c1.event_date == "2024-02"
 
 
@@ -338,20 +357,22 @@ def test_bounds_from_qualifiers():
 
 
 def test_conflicting_figures_side_by_side(analysed):
-    conflicts = {c.measure: c for c in conflicting_figures(analysed)}
+    ledger = resolve_figures(analysed)
+    conflicts = {c.measure: c for c in ledger.figure_conflicts}
     assert set(conflicts) == {"drones", "personnel"}  # wagons at the depot and at the border are different
+    figures = {f.id: f for f in ledger.figures}
     drones = conflicts["drones"]
-    assert [(p.low, p.origin) for p in drones.positions] == [(400, "e_us"), (1200, "unnamed:Northern Dispatch")]
-    us = drones.positions[0]
-    assert set(us.documents) == {"d1", "d2", "d6"} and us.dates[0] == "2024-03-13"
-    assert "The Harbour Ledger" in us.outlets
-    assert [p.low for p in conflicts["personnel"].positions] == [150, 600]
-    assert "different origins" in drones.reason
+    assert drones.period == "2024-03" and "different origins" in drones.reason
+    # the US figure as printed by three reports (d6 a copy), then the unnamed sources' figure
+    assert [(figures[f].document, figures[f].low, figures[f].origin) for f in drones.figures] == [
+        ("d1", 400, "e_us"), ("d2", 400, "e_us"), ("d6", 400, "e_us"), ("d5", 1200, "unnamed:Northern Dispatch")]
+    assert [figures[f].low for f in conflicts["personnel"].figures] == [150, 600]
+    assert not ledger.series  # every figure holds for March 2024
 
 
 def test_same_figure_from_two_origins_is_no_conflict(analysed):
     qs = tuple(q for q in analysed.quantities if q.document != "d5")
-    assert all(c.measure != "drones" for c in conflicting_figures(replace(analysed, quantities=qs)))
+    assert all(c.measure != "drones" for c in resolve_figures(replace(analysed, quantities=qs)).figure_conflicts)
 
 
 # --------------------------------------------------------------------------- the example corpus

@@ -15,6 +15,8 @@ WHOLE_COPY_KINDS = frozenset({"exact", "near_duplicate", "syndicated"})
 
 UNNAMED = "unnamed:"
 OUTLET = "outlet:"
+UNATTRIBUTED = "unattributed:"
+STATE = "state:"
 _MAX_CHAIN = 12
 
 
@@ -25,28 +27,60 @@ def outlet_name(doc: LedgerDocument | None) -> str:
     return (doc.outlet or "").strip() or doc.id
 
 
-def statement_origin(st: LedgerStatement, entities: Mapping[str, LedgerEntity], doc: LedgerDocument) -> str:
+def statement_origin(st: LedgerStatement, entities: Mapping[str, LedgerEntity], doc: LedgerDocument,
+                     countries: Mapping[str, str] | None = None) -> str:
     """The independent origin of a statement: the top of the speaker's institution chain.
 
     A named speaker is followed up `LedgerEntity.parent` (Maria Olsen -> Transport Ministry ->
     Ruritanian government -> Ruritania); a capital city speaking stands for its country's government;
+    so does a named speaker whose chain stops short of a state but whose words say whose organ or
+    office holder it is ("the Chilean Foreign Ministry", "Peru's fisheries minister Ana Soto");
     a news outlet speaking is `outlet:<name>`; unnamed sources ("people close to the talks",
     "a diplomat") are `unnamed:<outlet>` of the report quoting them; a statement with no speaker
-    at all is the outlet's own voice, `outlet:<outlet>`.
+    at all is `unattributed:<outlet>` (the report's own voice, never an origin that corroborates).
+    `countries`: normalised country name -> entity id (see `country_index`).
     """
     entity = entities.get(st.speaker) if st.speaker else None
     if entity is None:
         if (st.speaker_text or "").strip() or st.cited_source:
             return UNNAMED + outlet_name(doc)
-        return OUTLET + outlet_name(doc)
+        return UNATTRIBUTED + outlet_name(doc)
     top = _chain_top(entity, entities)
     if top.type == "MEDIA" and top.parent is None:
         return OUTLET + top.name
     if top.type in ("GPE", "LOC") and top.parent is None:
-        country = _capital_country(top, entities)
+        country = _capital_country(top, entities, countries)
         if country is not None:
-            return country.id
+            return country
+    if top.type not in ("GPE", "LOC"):
+        state = _state_of_words(st.speaker_text, entity, countries)
+        if state is not None:
+            return state
     return top.id
+
+
+def _state_of_words(speaker_text: str, entity: LedgerEntity, countries: Mapping[str, str] | None) -> str | None:
+    """The state a speaker's own words make it an organ or office holder of, as an origin id."""
+    from .names import normalize_name, state_body_country
+
+    for phrase in (speaker_text or "", *entity.roles, entity.name, *entity.aliases):
+        country = state_body_country(phrase, role=True) if phrase else None
+        if country:
+            found = (countries or {}).get(normalize_name(country))
+            return found or STATE + country
+    return None
+
+
+def country_index(entities: Mapping[str, LedgerEntity]) -> dict[str, str]:
+    """Normalised name or alias of each country entity (GPE without parent) -> its id, built once."""
+    from .names import normalize_name
+
+    out: dict[str, str] = {}
+    for e in sorted(entities.values(), key=lambda e: e.id):
+        if e.type == "GPE" and e.parent is None:
+            for name in (e.name, *e.aliases):
+                out.setdefault(normalize_name(name), e.id)
+    return out
 
 
 def _chain_top(entity: LedgerEntity, entities: Mapping[str, LedgerEntity]) -> LedgerEntity:
@@ -74,16 +108,16 @@ def _capital_index() -> dict[str, str]:
     return index
 
 
-def _capital_country(place: LedgerEntity, entities: Mapping[str, LedgerEntity]) -> LedgerEntity | None:
-    """The country entity a capital stands for, when the capital is listed and the country is known."""
+def _capital_country(place: LedgerEntity, entities: Mapping[str, LedgerEntity],
+                     countries: Mapping[str, str] | None = None) -> str | None:
+    """The id of the country entity a capital stands for, when the capital is listed and the country is known."""
+    from .names import normalize_name
+
     country = _capital_index().get(place.name.lower())
     if country is None:
         return None
-    wanted = country.lower()
-    for e in entities.values():
-        if e.type == "GPE" and (e.name.lower() == wanted or wanted in (a.lower() for a in e.aliases)):
-            return e
-    return None
+    found = (countries if countries is not None else country_index(entities)).get(normalize_name(country))
+    return found if found != place.id else None
 
 
 def independence_key(origin: str) -> str:
@@ -92,10 +126,16 @@ def independence_key(origin: str) -> str:
     An outlet's own reporting and its unnamed sources are one origin (`outlet:X` and
     `unnamed:X` both key to X); named origins key to themselves.
     """
-    for prefix in (UNNAMED, OUTLET):
+    for prefix in (UNNAMED, OUTLET, UNATTRIBUTED):
         if origin.startswith(prefix):
             return "outlet:" + origin[len(prefix):].lower()
     return origin
+
+
+def counts_as_origin(origin: str) -> bool:
+    """Whether an origin can corroborate or dispute: a named speaker, a state, or an outlet that
+    says the reporting is its own.  Unnamed sources and a report's unattributed lines cannot."""
+    return not origin.startswith((UNNAMED, UNATTRIBUTED))
 
 
 def origin_label(origin: str, entities: Mapping[str, LedgerEntity]) -> str:
@@ -104,6 +144,10 @@ def origin_label(origin: str, entities: Mapping[str, LedgerEntity]) -> str:
         return f"unnamed sources ({origin[len(UNNAMED):]})"
     if origin.startswith(OUTLET):
         return f"{origin[len(OUTLET):]} (own reporting)"
+    if origin.startswith(UNATTRIBUTED):
+        return f"{origin[len(UNATTRIBUTED):]} (unattributed)"
+    if origin.startswith(STATE):
+        return f"{origin[len(STATE):]} (government)"
     entity = entities.get(origin)
     return entity.name if entity else origin
 
@@ -177,12 +221,27 @@ def statement_origins(ledger: Ledger) -> dict[str, str]:
     origin of a statement elsewhere with the same words and a named speaker: the same quotation
     relayed by another outlet tells who "he" is (a hash join on the quotation's first words, not a
     comparison of all pairs).  Failing that, it takes the one named origin its own report gives
-    the same claim; otherwise it stays with the outlet, like an unnamed source.
+    the same claim; otherwise it stays with the outlet, like an unnamed source.  A named speaker
+    whose own words once said whose organ it is ("Peru's Ministry of Fisheries") is that state's
+    wherever it speaks ("the ministry said"), as long as its words never named another.
     """
     entities = {e.id: e for e in ledger.entities}
     docs = {d.id: d for d in ledger.documents}
     blank = LedgerDocument(id="?", source="", title=None, outlet=None, published=None, published_from="none", text="")
-    origins = {st.id: statement_origin(st, entities, docs.get(st.document, blank)) for st in ledger.statements}
+    countries = country_index(entities)
+    origins = {st.id: statement_origin(st, entities, docs.get(st.document, blank), countries)
+               for st in ledger.statements}
+    states: dict[str, set[str]] = {}  # speaker entity -> the states its statements' words name
+    for st in ledger.statements:
+        entity = entities.get(st.speaker or "")
+        if entity is not None and origins[st.id] != _chain_top(entity, entities).id:
+            if origins[st.id].startswith(STATE) or entities.get(origins[st.id], entity).type == "GPE":
+                states.setdefault(entity.id, set()).add(origins[st.id])
+    for st in ledger.statements:
+        entity = entities.get(st.speaker or "")
+        found = states.get(st.speaker or "")
+        if entity is not None and found and len(found) == 1 and origins[st.id] == _chain_top(entity, entities).id:
+            origins[st.id] = next(iter(found))
     named: dict[str, str] = {}
     for st in ledger.statements:
         key = quotation_key(st.content)
@@ -196,11 +255,11 @@ def statement_origins(ledger: Ledger) -> dict[str, str]:
     # still unresolved: the one named origin its own report gives the same claim ("they" after "Olsen")
     by_report_claim: dict[tuple[str, str], set[str]] = {}
     for st in ledger.statements:
-        if st.claim and not origins[st.id].startswith((UNNAMED, OUTLET)):
+        if st.claim and not origins[st.id].startswith((UNNAMED, OUTLET, UNATTRIBUTED)):
             by_report_claim.setdefault((st.document, st.claim), set()).add(origins[st.id])
     for st in unresolved:
         named_here = by_report_claim.get((st.document, st.claim or ""), set())
-        if origins[st.id].startswith(UNNAMED) and len(named_here) == 1:
+        if origins[st.id].startswith((UNNAMED, UNATTRIBUTED)) and len(named_here) == 1:
             origins[st.id] = next(iter(named_here))
     return origins
 
@@ -222,3 +281,15 @@ def _is_pronoun(text: str | None) -> bool:
 def _pronouns() -> frozenset[str]:
     table = (load_yaml("speaker_nouns.yaml") or {}).get("pronouns") or {}
     return frozenset(str(w).lower() for words in table.values() for w in words)
+
+
+def headline_statements(ledger: Ledger) -> set[str]:
+    """Statements read from a report's headline: a headline condenses the report, it is not a source."""
+    docs = {d.id: d for d in ledger.documents}
+    out: set[str] = set()
+    for st in ledger.statements:
+        doc = docs.get(st.document)
+        title = _norm(doc.title or "") if doc else ""
+        if title and st.start < len(doc.title or "") + 1 and _norm(doc.text[: len(doc.title or "") + 1]) == title:
+            out.add(st.id)
+    return out

@@ -6,22 +6,29 @@ The rules (user-facing explanation in docs/claims.md):
   or the quoting outlet for unnamed sources and unattributed lines.
 * A statement in a report that repeats an earlier report (exact, near-duplicate, syndicated,
   shared passage) adds an outlet but never an origin.
+* A statement read from a headline is not a source: it is listed, never counted.
+* Only named origins count: a named speaker (up to its state), or an outlet saying the reporting
+  is its own.  Unnamed sources ("two officials") and a report's unattributed lines are listed as
+  "unnamed (outlet)" and neither corroborate nor dispute.
 * Supporting origins are origins with an asserting statement; hedged statements are listed but do
   not count toward corroboration.
-* disputed      -- some origin that does not support the claim denies it (the accused denying,
-                   or another origin contradicting it);
+* An origin that denies a claim counts as denying it even where other statements of its were read
+  as support (most often counter-statements: "the cargo left on its own").
+* disputed      -- some named origin denies it (the accused denying, or another origin
+                   contradicting it);
   corroborated  -- otherwise, two or more independent supporting origins;
   alleged       -- otherwise (one supporting origin, or only hedged support).
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from ..model import Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerStatement
 from .evidence import order_evidence, statement_evidence
-from .origins import dependent_statements, independence_key, origin_label, outlet_name, statement_origins
+from .origins import (counts_as_origin, dependent_statements, headline_statements, independence_key, origin_label,
+                      outlet_name, statement_origins)
 
 ALLEGED, CORROBORATED, DISPUTED = "alleged", "corroborated", "disputed"
 
@@ -81,31 +88,48 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
     support: list[str] = []
     hedging: list[str] = []
     denying: list[str] = []
+    uncounted: list[tuple[str, str]] = []  # (origin, stance) of unnamed and unattributed statements
+    headlines: list[str] = []
     repeated_docs: list[str] = []
     evidence: list[str] = []
     evidence_by_kind: dict[str, list[str]] = {}
+    cited: dict[str, list[str]] = {}  # independence key -> the statements behind it, as "d1 s2"
     for st in ordered:
         origin = ctx.origins[st.id]
         stance = claim_stance(st)
+        if st.id in ctx.headlines:
+            headlines.append(st.id)
+            continue
         if st.id in ctx.dependent:
             if st.document not in repeated_docs:
                 repeated_docs.append(st.document)
             continue
+        if counts_as_origin(origin):
+            cited.setdefault(independence_key(origin), []).append(_cite(st))
         if stance == "deny":
-            denying.append(origin)
+            if counts_as_origin(origin):
+                denying.append(origin)
+            else:
+                uncounted.append((origin, stance))
             continue
-        (support if stance == "support" else hedging).append(origin)
+        if counts_as_origin(origin):
+            (support if stance == "support" else hedging).append(origin)
+        else:
+            uncounted.append((origin, stance))
         for kind in statement_evidence(st, docs.get(st.document), is_government(origin, entities)):
             evidence.append(kind)
             outlet = outlet_name(docs.get(st.document))
             evidence_by_kind.setdefault(kind, [])
             if outlet not in evidence_by_kind[kind]:
                 evidence_by_kind[kind].append(outlet)
-    supporters = _unique_keys(support)
+    # an origin that denies the claim is a denier, whatever else it says about it: its assertions
+    # on the same claim are most often counter-statements ("the boats left on their own")
+    deny_keys = {independence_key(o) for o in denying}
+    self_denial = [o for o in _unique_keys(support + hedging) if independence_key(o) in deny_keys]
+    supporters = [o for o in _unique_keys(support) if independence_key(o) not in deny_keys]
     support_keys = {independence_key(o) for o in supporters}
-    hedgers = [o for o in _unique_keys(hedging) if independence_key(o) not in support_keys]
-    deniers = [o for o in _unique_keys(denying) if independence_key(o) not in support_keys]
-    self_denial = [o for o in _unique_keys(denying) if independence_key(o) in support_keys]
+    hedgers = [o for o in _unique_keys(hedging) if independence_key(o) not in support_keys | deny_keys]
+    deniers = _unique_keys(denying)
 
     if deniers:
         status = DISPUTED
@@ -113,7 +137,8 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
         status = CORROBORATED
     else:
         status = ALLEGED
-    reasons = _reasons(status, supporters, hedgers, deniers, self_denial, repeated_docs, evidence_by_kind, ctx)
+    found = _Found(supporters, hedgers, deniers, self_denial, uncounted, headlines, repeated_docs, cited)
+    reasons = _reasons(status, found, evidence_by_kind, ctx)
 
     docs_all = {st.document for st in statements}
     outlets = {outlet_name(docs.get(d)).lower() for d in docs_all}
@@ -132,28 +157,64 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
     )
 
 
-def _reasons(status: str, supporters: list[str], hedgers: list[str], deniers: list[str], self_denial: list[str],
-             repeated_docs: list[str], evidence_by_kind: dict[str, list[str]], ctx: "_Context") -> list[str]:
+def _cite(st: LedgerStatement) -> str:
+    """Where a statement is: its report and sentence number (1-based), as the brief cites it."""
+    return f"{st.document} sentence {st.sentence_index + 1}"
+
+
+@dataclass
+class _Found:
+    """What one claim's statements amount to, before it is put into words."""
+
+    supporters: list[str]
+    hedgers: list[str]
+    deniers: list[str]
+    self_denial: list[str]
+    uncounted: list[tuple[str, str]]
+    headlines: list[str]
+    repeated_docs: list[str]
+    cited: dict[str, list[str]]
+
+
+def _names_cited(origins: list[str], found: _Found, entities: Mapping[str, LedgerEntity]) -> str:
+    """Origins by name, each with the statements behind it: "Chile (d1 sentence 3; d4 sentence 2)"."""
+    parts = []
+    for o in origins:
+        where = found.cited.get(independence_key(o), [])
+        parts.append(origin_label(o, entities) + (f" ({'; '.join(dict.fromkeys(where))})" if where else ""))
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _reasons(status: str, found: _Found, evidence_by_kind: dict[str, list[str]], ctx: "_Context") -> list[str]:
     entities = ctx.entities
+    supporters, hedgers, deniers = found.supporters, found.hedgers, found.deniers
     n = len(supporters)
     reasons = []
     if status == DISPUTED:
-        reasons.append(f"disputed: denied by {_names(deniers, entities)}, an origin that does not support it")
+        reasons.append(f"disputed: denied by {_names_cited(deniers, found, entities)}")
     elif status == CORROBORATED:
         reasons.append(f"corroborated: {n} independent origins assert it")
     else:
-        reasons.append("alleged: fewer than two independent origins assert it")
+        reasons.append("alleged: fewer than two independent named origins assert it")
     if supporters:
         word = "origin" if n == 1 else "independent origins"
-        reasons.append(f"asserted by {n} {word}: {_names(supporters, entities)}")
+        reasons.append(f"asserted by {n} {word}: {_names_cited(supporters, found, entities)}")
     else:
-        reasons.append("no origin asserts it outright")
+        reasons.append("no named origin asserts it outright")
     if hedgers:
-        reasons.append(f"hedged (not counted as corroboration) by {_names(hedgers, entities)}")
-    if self_denial:
-        reasons.append(f"also denied by a supporting origin ({_names(self_denial, entities)}): inconsistent")
-    if repeated_docs:
-        labels = ", ".join(f"{outlet_name(ctx.docs.get(d))} ({d})" for d in repeated_docs)
+        reasons.append(f"hedged (not counted as corroboration) by {_names_cited(hedgers, found, entities)}")
+    if found.self_denial:
+        reasons.append(f"{_names(found.self_denial, entities)} also made statements read as support: "
+                       "counted as denying, not as support")
+    unnamed = list(dict.fromkeys(o for o, _ in found.uncounted))
+    if unnamed:
+        reasons.append(f"also reported by {_names(unnamed, entities)}: not counted (no named origin)")
+    if found.headlines:
+        reasons.append(f"in {len(found.headlines)} headline(s): a headline is not a source, not counted")
+    if found.repeated_docs:
+        labels = ", ".join(f"{outlet_name(ctx.docs.get(d))} ({d})" for d in found.repeated_docs)
         reasons.append(f"repeated verbatim from an earlier report, adding no origin: {labels}")
     for kind in order_evidence(list(evidence_by_kind)):
         reasons.append(f"evidence cited: {kind} (in {', '.join(evidence_by_kind[kind])})")
@@ -170,6 +231,7 @@ class _Context:
         self.entities: dict[str, LedgerEntity] = {e.id: e for e in ledger.entities}
         self.origins = statement_origins(ledger)
         self.dependent = dependent_statements(ledger)
+        self.headlines = headline_statements(ledger)
         self.times_by_statement: dict[str, list[str]] = {}
         for t in ledger.times:
             if t.statement:
@@ -205,7 +267,8 @@ def origin_first_dates(ledger: Ledger) -> dict[str, dict[str, str | None]]:
     ctx = _Context(ledger)
     out: dict[str, dict[str, str | None]] = {}
     for st in ledger.statements:
-        if not st.claim or st.id in ctx.dependent or claim_stance(st) != "support":
+        if (not st.claim or st.id in ctx.dependent or st.id in ctx.headlines or claim_stance(st) != "support"
+                or not counts_as_origin(ctx.origins[st.id])):
             continue
         first = out.setdefault(st.claim, {})
         key = independence_key(ctx.origins[st.id])
