@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import api
 from .errors import NewstraceError
@@ -71,10 +72,8 @@ def brief(
     output: Optional[str] = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
 ) -> None:
     """Write the sourced brief.  Example: newstrace brief --format html --output brief.html"""
-    text = _run(lambda: api.brief(STATE["settings"], format, since))
+    text = _run(lambda: api.brief(STATE["settings"], format, since, output))
     if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
         console.print(f"wrote {output}")
     else:
         sys.stdout.write(text)
@@ -98,7 +97,8 @@ def _run(call):
     try:
         return call()
     except NewstraceError as exc:
-        console.print(f"[red]error[/red] {exc}")
+        # the message names user input (paths, URLs): never read as Rich markup, never wrapped mid-path
+        console.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(exc.exit_status)
 
 

@@ -85,7 +85,7 @@ class SettingError(NewstraceError):
 class FutureDate(MetadataError):
     """A publication date later than today: a typo or a forged date, never a real report's."""
 
-    code = "E011"
+    code = "E013"  # E011 and E012 are process.py's cleaning and extraction failures
 
 
 class StoreNotFound(StoreError):

@@ -6,8 +6,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..model import Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerStatement
 from ..resolve.conflicts import FigureConflict, conflicting_figures
@@ -64,9 +66,53 @@ def render_brief(ledger: Ledger, fmt: str = "md", since: str | None = None) -> s
     if fmt not in ("md", "html"):
         raise ValueError(f"unknown brief format {fmt!r} (md or html)")
     data = build_brief(ledger, since=since)
+    md = fmt == "md"
+    # Report text is untrusted: HTML autoescapes it; Markdown escapes every value it prints
+    # (finalize) and only our own reference tags pass as Markup.
     env = Environment(loader=PackageLoader("newstrace.report", "templates"), undefined=StrictUndefined,
-                      autoescape=fmt == "html", trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      autoescape=not md, finalize=escape_markdown if md else None,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["link_url"] = markdown_link_url if md else http_url
+    if md:
+        env.globals["r"] = _markdown_ref
     return env.get_template(f"brief.{fmt}.j2").render(**data)
+
+
+def escape_markdown(value: Any) -> Any:
+    """A value as literal Markdown text: no HTML, links, emphasis or table cells break out of it."""
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    text = re.sub(r"\s+", " ", value)  # a newline in a value could open a new block
+    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+
+
+# Backslash-escaped punctuation is literal text in CommonMark (and in GFM tables, `\|`); `&` only
+# where it would start an entity.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|#~!<>]|&(?=#?\w+;)")
+
+
+def http_url(url: str | None) -> str:
+    """`url` if it is an http(s) URL (the only links a brief makes), else ""."""
+    if not url:
+        return ""
+    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
+    if scheme not in ("http", "https") or any(c in url for c in "\x00\n\r\t"):
+        return ""
+    return url
+
+
+def markdown_link_url(url: str | None) -> Markup:
+    """An http(s) URL made safe inside a Markdown autolink `<...>` (which takes no escapes), else ""."""
+    url = http_url(url)
+    return Markup(quote(url, safe=_URL_SAFE)) if url else Markup("")
+
+
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%-._~"
+
+
+def _markdown_ref(ref: "Ref | None") -> Markup:
+    """The Markdown reference tag `[d3:s12]` of a line (our own ids: nothing to escape)."""
+    return Markup(f"[{ref.key}]") if ref else Markup("")
 
 
 def build_brief(ledger: Ledger, since: str | None = None) -> dict[str, Any]:

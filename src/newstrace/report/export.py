@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 from dataclasses import asdict
 from typing import Any
 
 from ..model import Ledger
+from .outputs import write_text_file
 
 FORMAT = "newstrace/1"
 
@@ -49,34 +51,41 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
              "precision": t.precision, "modifier": t.modifier, "start": t.start, "end": t.end}
             for t in ledger.times],
         "relations": [asdict(r) for r in ledger.relations],
+        "decisions": [asdict(d) for d in ledger.decisions],  # corrections made in the workbench
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TABLES = ("documents", "entities", "statements", "claims", "quantities", "times", "relations")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A text cell a spreadsheet would execute, prefixed with `'` (numbers are left as numbers)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_json(ledger: Ledger, path: str) -> str:
-    data = ledger_to_dict(ledger)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=1)
-    os.replace(tmp, path)
-    return path
+    """The export document as one JSON file, written whole or not at all."""
+    return write_text_file(path, json.dumps(ledger_to_dict(ledger), ensure_ascii=False, indent=1))
 
 
 def write_csv(ledger: Ledger, folder: str) -> list[str]:
-    """One CSV file per table in `folder`; lists and dicts are written as JSON in their cell."""
-    os.makedirs(folder, exist_ok=True)
+    """One CSV file per table in `folder` (made if missing); lists and dicts are JSON in their cell."""
     written = []
     for table, rows in ledger_to_dict(ledger).items():
         if not isinstance(rows, list):
             continue
-        path = os.path.join(folder, f"{table}.csv")
         columns: list[str] = []
         for row in rows:
             columns.extend(k for k in row if k not in columns)
-        with open(path, "w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=columns or ["id"])
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-                                 for k, v in row.items()})
-        written.append(path)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns or ["id"])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: neutralise_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                             for k, v in row.items()})
+        written.append(write_text_file(os.path.join(folder, f"{table}.csv"), buffer.getvalue()))
     return written
