@@ -93,18 +93,20 @@ def _outlet_lines(db: Database, raws: Sequence[RawReport]) -> dict[str, dict[str
 
 
 def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, str] | None = None,
-           progress: Callable[[InputResult], None] | None = None) -> IngestSummary:
+           progress: Callable[[InputResult], None] | None = None, db: Database | None = None) -> IngestSummary:
     """Read, clean, extract, store and resolve every input; one bad input never stops the batch.
 
     Each report is committed in one transaction with everything derived from it; failures are
     stored as problems and listed in the summary (the CLI exits non-zero when nothing was ingested).
+    After resolution the active corrections (stored decisions) are re-applied.  `db`: a store already open.
     """
+    from .corrections import honour_decisions
     from .ingest import read_inputs
     from .process import process_reports
     from .resolve.update import Resolution
     from .store.repository import doc_id, find_document, save_problem
 
-    db = open_database(settings)
+    db = db or open_database(settings)
     summary = IngestSummary()
 
     def record(result: InputResult) -> None:
@@ -149,6 +151,7 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
                 continue
             record(result)
         resolution.finish(db)
+        honour_decisions(db)
     return summary
 
 

@@ -362,6 +362,7 @@ class LedgerQuantity:
     statement: str | None = None
     start: int = 0
     end: int = 0
+    id: str = ""  # "q12": the stored quantity (a figure read from it keeps its number, "f12")
 
 
 @dataclass(frozen=True)
@@ -393,6 +394,76 @@ class LedgerClaim:
 
 
 @dataclass(frozen=True)
+class LedgerFigure:
+    """A quantity read as a figure: what it counts, the values it allows, when it holds, who gives it."""
+
+    id: str  # "f12": read from quantity q12 (and, for an either/or estimate, the quantities merged into it)
+    document: str
+    text: str  # as written; an either/or estimate spans both numbers ("1,000 containers, or 2,000")
+    block: str  # kind:family:per — figures are only compared within one block ("count:containers:")
+    measure: str  # the family of what is counted ("containers")
+    unit: str  # the counted noun as written ("shipping containers")
+    kind: str  # count | money | ...
+    low: float
+    high: float  # math.inf for an open upper bound ("more than 20")
+    is_range: bool  # a range or an either/or estimate in one sentence
+    refers_to: str | None  # ISO date (its precision) the figure holds for
+    refers_from: str  # text (a date in its sentence) | published (as of its report) | none
+    origin: str  # origin id (resolve/origins.py)
+    statement: str | None = None
+    quantities: tuple[str, ...] = ()  # "q12", ...
+    cumulative: bool = False  # a running total ("so far", "since January", "to date")
+    copy: bool = False  # printed in a report that repeats an earlier one: adds no origin
+    claim: str | None = None
+    context: tuple[str, ...] = ()  # content words of its sentence (what decides that two figures count the same thing)
+    sentence: str = ""
+    series: str | None = None  # id of the series it belongs to
+
+
+@dataclass(frozen=True)
+class LedgerSeries:
+    """Reports of one quantity over time: figures of one measure, related by context, at two or more dates."""
+
+    id: str  # "fs12": keyed by its earliest figure
+    block: str
+    measure: str
+    unit: str
+    figures: tuple[str, ...]  # in date order
+    periods: tuple[str, ...]  # the distinct dates (month or year) it covers, in order
+    trend: str  # rising | falling | steady | mixed
+    cumulative: bool = False
+
+
+@dataclass(frozen=True)
+class LedgerFigureConflict:
+    """Different values for one quantity at one time from different independent origins."""
+
+    id: str  # "fc12-2025-02": keyed by its first figure and period
+    block: str
+    measure: str
+    unit: str
+    period: str  # YYYY-MM or YYYY the figures hold for
+    figures: tuple[str, ...]  # one per origin and value (copies and relays folded into the first)
+    origins: tuple[str, ...]
+    reason: str
+    series: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerDecision:
+    """A correction made by a person (workbench), honoured by every later ingest until undone."""
+
+    id: int
+    kind: str  # merge_entities | split_entity | set_speaker | set_stance | move_statement | set_claim_status
+    payload: dict
+    author: str
+    note: str
+    created_at: str | None
+    undone_at: str | None = None
+    undone_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Ledger:
     documents: tuple[LedgerDocument, ...] = ()
     entities: tuple[LedgerEntity, ...] = ()
@@ -401,3 +472,7 @@ class Ledger:
     quantities: tuple[LedgerQuantity, ...] = ()
     times: tuple[LedgerTime, ...] = ()
     relations: tuple[DuplicateRelation, ...] = ()
+    figures: tuple[LedgerFigure, ...] = ()
+    series: tuple[LedgerSeries, ...] = ()
+    figure_conflicts: tuple[LedgerFigureConflict, ...] = ()
+    decisions: tuple[LedgerDecision, ...] = ()

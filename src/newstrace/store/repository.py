@@ -7,10 +7,11 @@ from typing import Iterable, Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..model import (DuplicateRelation, IngestProblem, Ledger, LedgerClaim, LedgerDocument,
+from ..model import (DuplicateRelation, IngestProblem, Ledger, LedgerClaim, LedgerDecision, LedgerDocument,
                      LedgerEntity, LedgerQuantity, LedgerStatement, LedgerTime, Merge, OffsetMap,
                      Removal)
-from .schema import (ClaimRow, DocumentRow, EntityRow, MentionRow, ProblemRow, QuantityRow,
+from .figures import load_figures
+from .schema import (ClaimRow, DecisionRow, DocumentRow, EntityRow, MentionRow, ProblemRow, QuantityRow,
                      RelationRow, RemovalRow, RepairRow, StatementRow, TimeRow)
 
 
@@ -95,18 +96,21 @@ def offset_map(row: DocumentRow) -> OffsetMap:
     return OffsetMap(tuple(tuple(r) for r in row.offsets), len(row.clean_text))
 
 
-def load_ledger(session: Session, claim_keys: Iterable[str] | None = None) -> Ledger:
+def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
+                document_ids: Iterable[int] | None = None) -> Ledger:
     """The whole resolved view, in ids that stay stable for the life of the database.
 
     With `claim_keys`, only what those claims need: their claims, the reports holding their
     statements and the reports those repeat or are repeated by (with all their statements), and
     every entity (chains need parents).  Analysing claims after an ingest run then reads the part
-    of the store the run touched, not all of it.
+    of the store the run touched, not all of it.  With `document_ids`, only those reports (and
+    every entity): what deciding the figures of a few blocks needs.  Stored figures, series and
+    figure conflicts come with the whole view only.
     """
     ent_rows = session.scalars(select(EntityRow).order_by(EntityRow.id)).all()
     ent_id = {e.key: f"e{e.id}" for e in ent_rows}
     claim_q = select(ClaimRow).order_by(ClaimRow.id)
-    doc_ids: set[int] | None = None
+    doc_ids: set[int] | None = set(document_ids) if document_ids is not None else None
     if claim_keys is not None:
         keys = sorted(set(claim_keys))
         claim_q = claim_q.where(ClaimRow.key.in_(keys))
@@ -114,6 +118,9 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None) -> Le
         related = session.execute(select(RelationRow.a, RelationRow.b)
                                   .where(or_(RelationRow.a.in_(doc_ids), RelationRow.b.in_(doc_ids)))).all()
         doc_ids |= {d for pair in related for d in pair}
+    elif doc_ids is not None:  # the claims these reports' statements joined
+        claim_q = claim_q.where(ClaimRow.key.in_(select(StatementRow.claim_key).where(
+            StatementRow.document_id.in_(sorted(doc_ids)), StatementRow.claim_key.is_not(None))))
     only = (lambda column, q: q.where(column.in_(sorted(doc_ids)))) if doc_ids is not None else (lambda column, q: q)
     claim_rows = session.scalars(claim_q).all()
     claim_id = {c.key: f"c{c.id}" for c in claim_rows}
@@ -150,7 +157,7 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None) -> Le
         LedgerQuantity(document=doc_id(q.document_id), text=q.text, values=tuple(q.values), unit=q.unit,
                        kind=q.kind, approximate=q.approximate, is_range=q.is_range, qualifier=q.qualifier,
                        per=q.per, statement=f"s{q.statement_id}" if q.statement_id else None,
-                       start=q.start, end=q.end)
+                       start=q.start, end=q.end, id=f"q{q.id}")
         for q in session.scalars(only(QuantityRow.document_id, select(QuantityRow).order_by(QuantityRow.id))))
     times = tuple(
         LedgerTime(document=doc_id(t.document_id), text=t.text, value=t.value, precision=t.precision,
@@ -160,5 +167,16 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None) -> Le
     relations = tuple(DuplicateRelation(doc_id(r.a), doc_id(r.b), r.kind, r.similarity)
                       for r in session.scalars(select(RelationRow).order_by(RelationRow.id))
                       if doc_ids is None or r.a in doc_ids and r.b in doc_ids)
+    figures, series, conflicts = (load_figures(session, {s.id: claim_id.get(s.claim_key) for s in st_rows})
+                                  if doc_ids is None else ((), (), ()))
     return Ledger(documents=docs, entities=entities, statements=statements, claims=claims,
-                  quantities=quantities, times=times, relations=relations)
+                  quantities=quantities, times=times, relations=relations, figures=figures, series=series,
+                  figure_conflicts=conflicts, decisions=load_decisions(session))
+
+
+def load_decisions(session: Session) -> tuple[LedgerDecision, ...]:
+    """Every stored correction, undone ones included (the export keeps the whole review trail)."""
+    iso = lambda t: t.isoformat() if t else None  # noqa: E731
+    return tuple(LedgerDecision(id=d.id, kind=d.kind, payload=dict(d.payload), author=d.author, note=d.note,
+                                created_at=iso(d.created_at), undone_at=iso(d.undone_at), undone_by=d.undone_by)
+                 for d in session.scalars(select(DecisionRow).order_by(DecisionRow.id)))

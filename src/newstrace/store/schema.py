@@ -192,4 +192,77 @@ class TimeRow(Base):
     modifier: Mapped[str | None] = mapped_column(String(16))
 
 
+
+class FigureRow(Base):
+    """A quantity read as a figure (resolve/figures.py); its id is the id of its (first) quantity."""
+
+    __tablename__ = "figures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id", ondelete="SET NULL"))
+    block: Mapped[str] = mapped_column(Text, index=True)  # kind:family:per, what figures are compared within
+    measure: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    low: Mapped[float] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)  # None: no upper bound ("more than 20")
+    is_range: Mapped[bool] = mapped_column(Boolean, default=False)
+    refers_to: Mapped[str | None] = mapped_column(String(10))
+    refers_from: Mapped[str] = mapped_column(String(16), default="none")
+    origin: Mapped[str] = mapped_column(Text)
+    quantities: Mapped[list] = mapped_column(JSON, default=list)  # quantity ids (two for an either/or estimate)
+    cumulative: Mapped[bool] = mapped_column(Boolean, default=False)
+    copy: Mapped[bool] = mapped_column(Boolean, default=False)
+    context: Mapped[list] = mapped_column(JSON, default=list)
+    sentence: Mapped[str] = mapped_column(Text, default="")
+    series_key: Mapped[str | None] = mapped_column(Text)
+
+
+class SeriesRow(Base):
+    """Figures of one quantity at two or more dates."""
+
+    __tablename__ = "figure_series"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)  # "fs12", after its earliest figure
+    block: Mapped[str] = mapped_column(Text, index=True)
+    measure: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    figures: Mapped[list] = mapped_column(JSON, default=list)  # figure ids in date order
+    periods: Mapped[list] = mapped_column(JSON, default=list)
+    trend: Mapped[str] = mapped_column(String(16))
+    cumulative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FigureConflictRow(Base):
+    """Figures for one quantity and period from different origins that do not agree."""
+
+    __tablename__ = "figure_conflicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)  # "fc12-2025-02"
+    block: Mapped[str] = mapped_column(Text, index=True)
+    measure: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    period: Mapped[str] = mapped_column(String(10))
+    figures: Mapped[list] = mapped_column(JSON, default=list)
+    origins: Mapped[list] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(Text)
+    series_key: Mapped[str | None] = mapped_column(Text)
+
 Index("ix_relations_pair", RelationRow.a, RelationRow.b, RelationRow.kind, unique=True)
+
+
+class DecisionRow(Base):
+    """A correction by a person (merge, split, speaker, stance, move, claim status), re-applied after
+    every later ingest until undone.  `before` holds what undo needs to restore."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    author: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(Text)
