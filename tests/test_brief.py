@@ -8,13 +8,14 @@ import pytest
 from test_claim_analysis import story_ledger
 
 from newstrace.model import Ledger
+from newstrace.resolve.conflicts import resolve_figures
 from newstrace.report.brief import build_brief, render_brief
 from newstrace.report.svgmap import MapPlace, main_cluster, render_map
 
 
 @pytest.fixture(scope="module")
 def ledger() -> Ledger:
-    return story_ledger()
+    return resolve_figures(story_ledger())  # figures are decided at ingest; the brief reads them
 
 
 @pytest.fixture(scope="module")

@@ -62,6 +62,11 @@ CASES = [
      False, None),
     ("An estimated 1,000 fighters were killed.", "An estimated 1,000 fighters", (1000,), "fighters", "count", True,
      "an estimated", False, None),
+    # an either/or estimate is one figure: a range
+    ("The barges carried about 600 crates, or perhaps 900, the harbour master said.", "about 600 crates, or perhaps 900",
+     (600, 900), "crates", "count", True, "about", True, None),
+    ("Analysts counted 40 lorries or 55 at the depot.", "40 lorries or 55", (40, 55), "lorries", "count", True, None,
+     True, None),
 ]
 
 
@@ -79,6 +84,8 @@ def test_quantity_forms(nlp, sentence, text, values, unit, kind, approximate, qu
 def test_separate_counts_stay_separate(nlp):
     found = quantities_of(nlp, "The convoy held 5 tanks and 3 trucks.")
     assert [(q.text, q.values, q.unit) for q in found] == [("5 tanks", (5.0,), "tanks"), ("3 trucks", (3.0,), "trucks")]
+    found = quantities_of(nlp, "The convoy held 5 tanks, or 8 trucks by another count.")
+    assert [(q.text, q.values) for q in found] == [("5 tanks", (5.0,)), ("8 trucks", (8.0,))]
 
 
 @pytest.mark.parametrize("sentence", [

@@ -170,7 +170,9 @@ def _store_one(db: Database, processed: ProcessedReport, dedup: DuplicateIndex, 
     summary.relations.extend(relations)
     kinds = Counter(r.kind for r in processed.clean.removals)
     summary.removed_by_kind.update(kinds)
+    not_analysed = dict(processed.raw.extra).get("not_analysed")
     return InputResult(processed.raw.source, "stored", document=did,
+                       message=f"not analysed: {not_analysed}" if not_analysed else "",
                        statements=len(processed.extraction.statements), removed=sum(kinds.values()))
 
 
@@ -230,7 +232,12 @@ def status(settings: Settings) -> dict:
     db = open_database(settings, create=False)
     with db.session() as s:
         removed = dict(s.execute(select(RemovalRow.kind, func.count()).group_by(RemovalRow.kind)).all())
+        # reports stored but not analysed (not in English), by language; extra is JSON on both backends
+        languages = Counter(dict(extra or {}).get("language") for extra in s.scalars(
+            select(DocumentRow.extra)) if "not_analysed" in (extra or {}))
         return {"documents": s.scalar(select(func.count()).select_from(DocumentRow)),
+                "not_analysed": sum(languages.values()),
+                "not_analysed_by_language": dict(sorted(languages.items())),
                 "problems": s.scalar(select(func.count()).select_from(ProblemRow)),
                 "relations": s.scalar(select(func.count()).select_from(RelationRow)),
                 "removed_by_kind": removed}

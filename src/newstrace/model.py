@@ -404,6 +404,7 @@ class LedgerFigure:
     measure: str  # the family of what is counted ("containers")
     unit: str  # the counted noun as written ("shipping containers")
     kind: str  # count | money | ...
+    counted: str  # what is counted, as written: the unit and its "of" phrase ("containers of artillery shells")
     low: float
     high: float  # math.inf for an open upper bound ("more than 20")
     is_range: bool  # a range or an either/or estimate in one sentence

@@ -8,20 +8,30 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from .clean import clean_report, line_keys
+from .clean.language import UNDETERMINED, detect_language
 from .extract.nlp import load_nlp, parse_reports
 from .extract.pipeline import extract_report
 from .extract.places import load_gazetteer
 from .extract.tagger import Relation, load_tagger
 from .errors import SettingError
 from .extract.times import infer_published
-from .model import CleanReport, IngestProblem, ProcessedReport, RawReport
+from .model import CleanReport, Extraction, IngestProblem, ProcessedReport, RawReport
 from .settings import Settings
 
 ATTRIBUTION_MODES = ("hybrid", "tagger", "rules")
 CHUNK = 16  # reports per worker task: large enough for nlp.pipe batching, small for progress
+ANALYSED_LANGUAGES = ("en", UNDETERMINED)  # the extractors read English; too little to tell counts as English
+NOT_ANALYSED = "not_analysed"  # the extra field saying why a stored report has no extraction
+
+
+def mark_not_analysed(raw: RawReport, language: str) -> RawReport:
+    """The report with its language and "not analysed: language xx" in its extra fields."""
+    extra = tuple((k, v) for k, v in raw.extra if k not in ("language", NOT_ANALYSED))
+    return replace(raw, extra=extra + (("language", language), (NOT_ANALYSED, f"language {language}")))
 
 
 def process_chunk(raws: Sequence[RawReport], settings: Settings,
@@ -39,6 +49,11 @@ def process_chunk(raws: Sequence[RawReport], settings: Settings,
             if not published:
                 published = infer_published(clean.text)
                 published_from = "text" if published else "none"
+            language = detect_language(clean.text)
+            if language not in ANALYSED_LANGUAGES:  # stored and counted, never read by English rules
+                out[k] = ProcessedReport(mark_not_analysed(raw, language), clean, Extraction(),
+                                         published, published_from)
+                continue
             ready.append((k, clean, published, published_from))
         except Exception as exc:  # noqa: BLE001 - any failure is this report's problem only
             out[k] = IngestProblem(raw.source, "E011", f"cleaning failed: {exc!r}")

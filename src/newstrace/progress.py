@@ -62,6 +62,8 @@ def print_summary(console: Console, summary) -> None:
             rel.add_row(r.a, r.b, r.kind, f"{r.similarity:.2f}")
         console.print(rel)
     for r in summary.results:
+        if r.status == "stored" and r.message:  # stored but not analysed (a report not in English)
+            console.print(f"[yellow]stored[/yellow] {escape(r.source)}: {escape(r.message)}")
         if r.status == "failed":
             console.print(f"[red]failed[/red] {escape(r.source)}: " + escape(f"[{r.code}] {r.message}"))
 

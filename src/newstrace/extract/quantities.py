@@ -87,9 +87,34 @@ def extract_quantities(parsed: ParsedReport, times: Sequence[TimeExpr] | None = 
             q = Quantity(m.group(0), m.start(), m.end(), (float(lex["multiplier_words"][low]),), "times", "multiplier",
                          bool(m.group("qual")), _qualifier(m.group("qual")))
         if q is not None:
+            q = _with_alternative(parsed, starts, q)
             found.append(q)
             covered = q.end
     return tuple(found)
+
+
+_ALTERNATIVE = re.compile(rf",?\s+(?i:or\s+(?:even\s+|perhaps\s+|possibly\s+|maybe\s+)?|perhaps\s+|possibly\s+)"
+                          rf"(?i:as\s+many\s+as\s+)?(?P<n>{_DIGITS})(?![\w.,]\d|\w)")
+
+
+def _with_alternative(parsed: ParsedReport, starts: list[int], q: Quantity) -> Quantity:
+    """'about 1,000 crates, or perhaps 1,500': a bare higher number offered as an alternative makes the
+    figure one either/or estimate (a range), not two figures.  A second number with its own counted
+    noun is its own quantity (resolve/figures.py joins the two)."""
+    if q.is_range or len(q.values) != 1 or q.kind not in ("count", "money"):
+        return q
+    m = _ALTERNATIVE.match(parsed.text, q.end)
+    if m is None:
+        return q
+    k = _token_at(parsed, starts, m.end("n") - 1)
+    after = parsed.tokens[k + 1] if k is not None and k + 1 < len(parsed.tokens) else None
+    if after is not None and after.pos in ("NOUN", "PROPN", "ADJ"):
+        return q  # "or 2,000 trucks": a quantity of its own
+    value = _number(m.group("n"), None, False)
+    if value is None or value <= q.values[0]:
+        return q
+    return Quantity(parsed.text[q.start:m.end("n")], q.start, m.end("n"), (q.values[0], value), q.unit, q.kind,
+                    True, q.qualifier, True, q.per)
 
 
 # --------------------------------------------------------------------------- one match

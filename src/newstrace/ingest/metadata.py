@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ..errors import MetadataError
-from ..model import RawReport
+from ..model import IngestProblem, RawReport
 
 FOLDER_SIDECARS = ("metadata.yaml", "metadata.yml")
 FILE_SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
@@ -112,6 +112,18 @@ class SidecarCache:
                 layers.append(_checked_layer(table, sidecar, "", path))
                 break
         return layers
+
+    def orphan_entries(self, folder: str, filenames: list[str]) -> list[IngestProblem]:
+        """A problem for each entry of the folder's metadata.yaml that names no file in the folder."""
+        found = self._folder(os.path.abspath(folder))
+        if found is None or isinstance(found, MetadataError):
+            return []
+        sidecar, table = found
+        present = set(filenames)
+        return [IngestProblem(sidecar, MetadataError.code,
+                              f"{sidecar}: the entry {str(key)!r} names no file in {folder}; "
+                              "its metadata was not used")
+                for key in table if str(key) not in present]
 
     def _folder(self, folder: str) -> tuple[str, Mapping[Any, Any]] | MetadataError | None:
         if folder not in self._folders:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
 
 import httpx
 
 from ..errors import (
     EmptyInput,
+    EncodingError,
+    FutureDate,
     InputNotFound,
     MetadataError,
     NewstraceError,
@@ -49,7 +52,7 @@ def read_inputs(inputs: Sequence[str], settings: Settings,
             return
         for item in inputs:
             item = str(item)
-            yield from _guarded(item, session.read(item, flags))
+            yield from refuse_future_dates(_guarded(shown_name(item), session.read(item, flags)))
     finally:
         session.close()
 
@@ -94,14 +97,16 @@ class _Session:
                     continue
                 found = True
                 path = os.path.join(dirpath, name)
-                yield from _guarded(path, self.read_path(path, flags))
+                yield from _guarded(shown_name(path), self.read_path(path, flags))
+            yield from self.sidecars.orphan_entries(dirpath, filenames)
         for e in errors:
-            where = e.filename or folder
+            where = shown_name(str(e.filename or folder))
             yield IngestProblem(where, InputNotFound.code, f"{where} cannot be read: {e.strerror}")
         if not found and not errors:
             raise EmptyInput(f"{folder} holds no report files", source=folder)
 
     def read_path(self, path: str, flags: Layer | None) -> Iterator[Item]:
+        refuse_undecodable_name(path)
         name = os.path.basename(path)
         if is_sidecar(name):
             raise UnsupportedInput(f"{path} is a sidecar metadata file, not a report", source=path)
@@ -145,6 +150,39 @@ class _Session:
             yield from read_feed(fetched.body, url, self.settings, self.client)
         else:
             yield web.page_report(fetched, url)
+
+
+def shown_name(path: str) -> str:
+    """A path as text that can always be stored and printed: bytes that are not UTF-8 as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if _undecodable(path) else path
+
+
+def _undecodable(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os gives undecodable bytes as lone surrogates
+        return True
+    return False
+
+
+def refuse_undecodable_name(path: str) -> None:
+    """EncodingError, naming the bytes, for a file name that is not valid UTF-8."""
+    if _undecodable(path):
+        shown = shown_name(path)
+        raise EncodingError(f"the file name {shown} is not valid UTF-8 (its bytes are shown as \\xNN); "
+                            "rename the file to ingest it", source=shown)
+
+
+def refuse_future_dates(items: Iterable[Item], today: date | None = None) -> Iterator[Item]:
+    """Pass items on; a report published after tomorrow (UTC) becomes a FutureDate problem."""
+    limit = ((today or datetime.now(timezone.utc).date()) + timedelta(days=1)).isoformat()
+    for item in items:
+        if isinstance(item, RawReport) and item.published and item.published > limit:
+            err = FutureDate(f"{item.source}: publication date {item.published} (from {item.published_from}) "
+                             "is in the future; correct the date to ingest it", source=item.source)
+            yield files.as_problem(err, item.source)
+        else:
+            yield item
 
 
 def _with_layers(items: Iterable[Item], layers: list[Layer], source: str) -> Iterator[Item]:

@@ -11,8 +11,8 @@ from urllib.parse import quote
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..model import Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerStatement
-from ..resolve.conflicts import FigureConflict, conflicting_figures
+from ..model import (Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerFigure, LedgerFigureConflict,
+                     LedgerSeries, LedgerStatement)
 from ..resolve.evidence import MATERIAL_KINDS, sentence_spans, statement_evidence
 from ..resolve.names import country_role
 from ..resolve.origins import (dependent_documents, dependent_statements, independence_key, origin_label, outlet_name,
@@ -120,7 +120,7 @@ def build_brief(ledger: Ledger, since: str | None = None) -> dict[str, Any]:
     ledger = analyse_claims(ledger)
     b = _Builder(ledger)
     claims = sorted(ledger.claims, key=b.claim_rank)
-    conflicts = conflicting_figures(ledger)
+    conflicts = list(ledger.figure_conflicts)  # decided and stored during ingest; the brief only reads them
     data: dict[str, Any] = {
         "title": "What we know",
         "n_reports": len(ledger.documents),
@@ -130,6 +130,7 @@ def build_brief(ledger: Ledger, since: str | None = None) -> dict[str, Any]:
         "claims_by_status": [(s, [b.claim_view(c) for c in claims if c.status == s]) for s in STATUS_ORDER],
         "denials": b.denials(),
         "conflicts": [b.conflict_view(c) for c in conflicts],
+        "series": [b.series_view(s) for s in ledger.series],
         "events": b.events(),
         "reporting": b.reporting(),
         "actors": b.actors(),
@@ -150,6 +151,7 @@ class _Builder:
         self.docs = {d.id: d for d in ledger.documents}
         self.entities = {e.id: e for e in ledger.entities}
         self.statements = {s.id: s for s in ledger.statements}
+        self.figures = {f.id: f for f in ledger.figures}
         self.origins = statement_origins(ledger)
         self.dependent = dependent_statements(ledger)
         self.copies = dependent_documents(ledger)
@@ -292,20 +294,41 @@ class _Builder:
         return st.speaker_text or f"{outlet_name(self.docs.get(st.document))} (unattributed)"
 
     # ------------------------------------------------------------------ figures
-    def conflict_view(self, c: FigureConflict) -> dict[str, Any]:
-        rows = []
-        for p in c.positions:
-            refs = []
-            for doc_id, sentence in zip(p.documents, p.sentences):
-                doc = self.docs.get(doc_id) or _blank_doc(doc_id)
-                st_ids = [s for s in p.statements if s in self.statements
-                          and self.statements[s].document == doc_id]
-                refs.append(self.ref(self.statements[st_ids[0]]) if st_ids
-                            else self.refs.add(f"{doc_id}:@{_find(doc.text, sentence)}", doc, sentence))
-            rows.append({"text": p.text, "value": _value(p.low, p.high),
-                         "origin": origin_label(p.origin, self.entities), "outlets": list(p.outlets),
-                         "dates": list(p.dates), "refs": refs})
-        return {"measure": c.measure, "unit": c.unit, "reason": c.reason, "rows": rows}
+    def figures_of(self, ids: tuple[str, ...]) -> list[LedgerFigure]:
+        return [self.figures[f] for f in ids if f in self.figures]
+
+    def figure_ref(self, f: LedgerFigure) -> Ref:
+        """The reference of a figure: its statement, else its sentence in its report."""
+        if f.statement in self.statements:
+            return self.ref(self.statements[f.statement])
+        doc = self.docs.get(f.document) or _blank_doc(f.document)
+        return self.refs.add(f"{doc.id}:@{_find(doc.text, f.sentence)}", doc, f.sentence)
+
+    def conflict_view(self, c: LedgerFigureConflict) -> dict[str, Any]:
+        """One row per origin and value (its relays and copies as outlets and references of that row)."""
+        rows: dict[tuple[str, float, float], dict[str, Any]] = {}
+        for f in self.figures_of(c.figures):
+            doc = self.docs.get(f.document)
+            row = rows.setdefault((independence_key(f.origin), f.low, f.high), {
+                "text": f.text, "value": _value(f.low, f.high), "origin": origin_label(f.origin, self.entities),
+                "outlets": [], "dates": [], "refs": []})
+            if outlet_name(doc) not in row["outlets"]:
+                row["outlets"].append(outlet_name(doc))
+            if doc is not None and doc.published and doc.published not in row["dates"]:
+                row["dates"].append(doc.published)
+            row["refs"].append(self.figure_ref(f))
+        return {"measure": c.measure, "unit": c.unit, "period": c.period, "reason": c.reason,
+                "rows": list(rows.values())}
+
+    def series_view(self, s: LedgerSeries) -> dict[str, Any]:
+        """A series as dated points, one per figure an original report gives."""
+        points = []
+        for f in self.figures_of(s.figures):
+            points.append({"date": f.refers_to, "value": _value(f.low, f.high), "text": f.text,
+                           "origin": origin_label(f.origin, self.entities),
+                           "outlet": outlet_name(self.docs.get(f.document)), "ref": self.figure_ref(f)})
+        return {"measure": s.measure, "unit": s.unit, "trend": s.trend, "cumulative": s.cumulative,
+                "periods": list(s.periods), "points": points}
 
     # ------------------------------------------------------------------ timelines
     def events(self) -> list[dict[str, Any]]:
@@ -426,7 +449,7 @@ class _Builder:
         return None
 
     # ------------------------------------------------------------------ questions and changes
-    def open_questions(self, claims: list[LedgerClaim], conflicts: list[FigureConflict]) -> list[dict[str, Any]]:
+    def open_questions(self, claims: list[LedgerClaim], conflicts: list[LedgerFigureConflict]) -> list[dict[str, Any]]:
         out = []
         for c in claims:
             st = self.best_statement(c)
@@ -442,8 +465,9 @@ class _Builder:
                             "text": f"{c.summary} — no imagery, documents, physical evidence or named expert "
                                     f"is described; it rests on statements.", "ref": self.ref(st)})
         for conflict in conflicts:
-            values = " vs ".join(_value(p.low, p.high) for p in conflict.positions)
-            out.append({"kind": "conflicting figures", "text": f"How many {conflict.measure}? ({values})",
+            values = " vs ".join(dict.fromkeys(_value(f.low, f.high) for f in self.figures_of(conflict.figures)))
+            out.append({"kind": "conflicting figures",
+                        "text": f"How many {conflict.measure} in {conflict.period}? ({values})",
                         "ref": None})
         return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 from dataclasses import asdict
 from typing import Any
@@ -44,20 +45,45 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
         "quantities": [
             {"document": q.document, "text": q.text, "values": list(q.values), "unit": q.unit,
              "approximate": q.approximate, "range": q.is_range, "statement": q.statement, "kind": q.kind,
-             "qualifier": q.qualifier, "per": q.per, "start": q.start, "end": q.end}
+             "qualifier": q.qualifier, "per": q.per, "start": q.start, "end": q.end, "id": q.id or None}
             for q in ledger.quantities],
         "times": [
             {"document": t.document, "text": t.text, "value": t.value, "statement": t.statement,
              "precision": t.precision, "modifier": t.modifier, "start": t.start, "end": t.end}
             for t in ledger.times],
         "relations": [asdict(r) for r in ledger.relations],
+        "figures": figures_to_dict(ledger),
         "decisions": [asdict(d) for d in ledger.decisions],  # corrections made in the workbench
+    }
+
+
+def figures_to_dict(ledger: Ledger) -> dict[str, list[dict[str, Any]]]:
+    """The stored figures (each with what it counts, its values, the date it holds for, its origin and the
+    statement and report it cites), the series they form and the conflicts among them."""
+    return {
+        "figures": [
+            {"id": f.id, "document": f.document, "statement": f.statement, "quantities": list(f.quantities),
+             "text": f.text, "measure": f.measure, "counted": f.counted, "unit": f.unit, "kind": f.kind,
+             "values": [f.low] if f.low == f.high else [f.low, None if f.high == math.inf else f.high],
+             "range": f.is_range, "at_least": f.high == math.inf, "date": f.refers_to, "date_from": f.refers_from,
+             "origin": f.origin, "cumulative": f.cumulative, "copy": f.copy, "claim": f.claim, "series": f.series,
+             "sentence": f.sentence}
+            for f in ledger.figures],
+        "series": [
+            {"id": s.id, "measure": s.measure, "unit": s.unit, "figures": list(s.figures), "periods": list(s.periods),
+             "trend": s.trend, "cumulative": s.cumulative}
+            for s in ledger.series],
+        "conflicts": [
+            {"id": c.id, "measure": c.measure, "unit": c.unit, "period": c.period, "figures": list(c.figures),
+             "origins": list(c.origins), "reason": c.reason, "series": c.series}
+            for c in ledger.figure_conflicts],
     }
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_TABLES = ("documents", "entities", "statements", "claims", "quantities", "times", "relations")
+CSV_TABLES = ("documents", "entities", "statements", "claims", "quantities", "times", "relations", "figures",
+              "figures_series", "figures_conflicts")
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -75,7 +101,13 @@ def write_json(ledger: Ledger, path: str) -> str:
 def write_csv(ledger: Ledger, folder: str) -> list[str]:
     """One CSV file per table in `folder` (made if missing); lists and dicts are JSON in their cell."""
     written = []
-    for table, rows in ledger_to_dict(ledger).items():
+    tables: list[tuple[str, Any]] = []
+    for table, rows in ledger_to_dict(ledger).items():  # a table of tables (figures) becomes one file each
+        if isinstance(rows, dict):
+            tables.extend((table if sub == table else f"{table}_{sub}", r) for sub, r in rows.items())
+        else:
+            tables.append((table, rows))
+    for table, rows in tables:
         if not isinstance(rows, list):
             continue
         columns: list[str] = []

@@ -18,6 +18,7 @@ from ..store.repository import doc_id, load_ledger
 from ..store.schema import ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, StatementRow, TimeRow
 from .claims import ClaimClusterer, ClaimItem
 from .entities import EntityResolver, ResolvedEntity
+from .figure_updates import update_figures
 from .status import analyse_claims
 
 
@@ -80,6 +81,7 @@ class Resolution:
         session.flush()
         self._cluster(session, row, st_rows)
         self.touched_claims |= self._claims_spoken_by(session, survivors | changed)
+        update_figures(session, {row.id}, survivors | changed)  # in this report's transaction
 
     def _claims_spoken_by(self, session: Session, keys: set[str]) -> set[str]:
         """Claims with a statement by `keys` or by anyone below them in an institution chain: their

@@ -29,7 +29,12 @@ def find_document(session: Session, text: str) -> int | None:
 
 
 def save_problem(session: Session, problem: IngestProblem) -> None:
-    session.add(ProblemRow(source=problem.source, code=problem.code, message=problem.message))
+    """Store one problem; text that cannot be UTF-8 (lone surrogates from odd names) is escaped first."""
+    session.add(ProblemRow(source=_storable(problem.source), code=problem.code, message=_storable(problem.message)))
+
+
+def _storable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def save_report(session: Session, processed, minhash: bytes | None = None,

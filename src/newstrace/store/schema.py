@@ -204,6 +204,7 @@ class FigureRow(Base):
     measure: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
+    counted: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     low: Mapped[float] = mapped_column(Float)
     high: Mapped[float | None] = mapped_column(Float)  # None: no upper bound ("more than 20")

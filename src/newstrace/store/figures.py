@@ -1,0 +1,108 @@
+"""Storing figures, series and figure conflicts, block by block, and reading them back into the Ledger."""
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..model import LedgerFigure, LedgerFigureConflict, LedgerSeries
+from .schema import FigureConflictRow, FigureRow, SeriesRow
+
+
+def _num(ledger_id: str | None, prefix: str) -> int | None:
+    digits = (ledger_id or "")[len(prefix):]
+    return int(digits) if ledger_id and ledger_id.startswith(prefix) and digits.isdigit() else None
+
+
+def save_figure_blocks(session: Session, blocks: Iterable[str], figures: Iterable[LedgerFigure],
+                       series: Iterable[LedgerSeries], conflicts: Iterable[LedgerFigureConflict]) -> None:
+    """Replace what the store holds for `blocks` with freshly decided figures, series and conflicts.
+
+    Figures keep their ids (their quantity's); series and conflicts keep their keys, so a figure or
+    conflict that survives an update is the same row before and after.
+    """
+    blocks = sorted(set(blocks))
+    if not blocks:
+        return
+    figures, series, conflicts = list(figures), list(series), list(conflicts)
+    rows = {r.id: r for r in session.scalars(select(FigureRow).where(FigureRow.block.in_(blocks)))}
+    keep: set[int] = set()
+    for f in figures:
+        fid = _num(f.id, "f")
+        if fid is None:
+            continue
+        keep.add(fid)
+        row = rows.get(fid)
+        if row is None:
+            row = session.get(FigureRow, fid) or FigureRow(id=fid)
+            session.add(row)
+        row.document_id = int(f.document.lstrip("d"))
+        row.statement_id = _num(f.statement, "s")
+        row.block, row.measure, row.unit, row.kind, row.text = f.block, f.measure, f.unit, f.kind, f.text
+        row.counted = f.counted
+        row.low, row.high = f.low, (None if f.high == math.inf else f.high)
+        row.is_range, row.refers_to, row.refers_from, row.origin = f.is_range, f.refers_to, f.refers_from, f.origin
+        row.quantities = [n for n in (_num(q, "q") for q in f.quantities) if n is not None]
+        row.cumulative, row.copy, row.context, row.sentence = f.cumulative, f.copy, list(f.context), f.sentence
+        row.series_key = f.series
+    for fid, row in rows.items():
+        if fid not in keep:
+            session.delete(row)
+    _replace_keyed(session, SeriesRow, blocks, {s.id: dict(
+        block=s.block, measure=s.measure, unit=s.unit, figures=list(s.figures), periods=list(s.periods),
+        trend=s.trend, cumulative=s.cumulative) for s in series})
+    _replace_keyed(session, FigureConflictRow, blocks, {c.id: dict(
+        block=c.block, measure=c.measure, unit=c.unit, period=c.period, figures=list(c.figures),
+        origins=list(c.origins), reason=c.reason, series_key=c.series) for c in conflicts})
+
+
+def _replace_keyed(session: Session, table, blocks: list[str], wanted: Mapping[str, dict]) -> None:
+    """Rows of `blocks` become `wanted` (key -> columns): kept rows updated, others deleted or added."""
+    rows = {r.key: r for r in session.scalars(select(table).where(table.block.in_(blocks)))}
+    stale = [key for key in rows if key not in wanted]
+    if stale:
+        session.execute(delete(table).where(table.key.in_(stale)))
+    for key, values in wanted.items():
+        row = rows.get(key) or session.scalar(select(table).where(table.key == key))
+        if row is None:
+            row = table(key=key)
+            session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def load_figures(session: Session, claim_of: Mapping[int, str | None],
+                 document_ids: set[int] | None = None
+                 ) -> tuple[tuple[LedgerFigure, ...], tuple[LedgerSeries, ...], tuple[LedgerFigureConflict, ...]]:
+    """Stored figures, series and conflicts (of `document_ids`' blocks only, when given), in ledger ids.
+
+    `claim_of`: statement id -> ledger claim id, for the figure's claim.
+    """
+    q = select(FigureRow).order_by(FigureRow.id)
+    if document_ids is not None:
+        q = q.where(FigureRow.document_id.in_(sorted(document_ids)))
+    figures = tuple(
+        LedgerFigure(id=f"f{r.id}", document=f"d{r.document_id}", text=r.text, block=r.block, measure=r.measure,
+                     unit=r.unit, kind=r.kind, counted=r.counted, low=r.low, high=math.inf if r.high is None else r.high,
+                     is_range=r.is_range, refers_to=r.refers_to, refers_from=r.refers_from, origin=r.origin,
+                     statement=f"s{r.statement_id}" if r.statement_id else None,
+                     quantities=tuple(f"q{n}" for n in r.quantities), cumulative=r.cumulative, copy=r.copy,
+                     claim=claim_of.get(r.statement_id) if r.statement_id else None, context=tuple(r.context),
+                     sentence=r.sentence, series=r.series_key)
+        for r in session.scalars(q))
+    blocks = sorted({f.block for f in figures})
+    series_q, conflict_q = select(SeriesRow).order_by(SeriesRow.id), select(FigureConflictRow).order_by(FigureConflictRow.id)
+    if document_ids is not None:
+        series_q, conflict_q = series_q.where(SeriesRow.block.in_(blocks)), conflict_q.where(FigureConflictRow.block.in_(blocks))
+    series = tuple(
+        LedgerSeries(id=r.key, block=r.block, measure=r.measure, unit=r.unit, figures=tuple(r.figures),
+                     periods=tuple(r.periods), trend=r.trend, cumulative=r.cumulative)
+        for r in session.scalars(series_q))
+    conflicts = tuple(
+        LedgerFigureConflict(id=r.key, block=r.block, measure=r.measure, unit=r.unit, period=r.period,
+                             figures=tuple(r.figures), origins=tuple(r.origins), reason=r.reason,
+                             series=r.series_key)
+        for r in session.scalars(conflict_q))
+    return figures, series, conflicts
