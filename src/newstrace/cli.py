@@ -93,6 +93,18 @@ def statements(speaker: Optional[str] = typer.Option(None, help="Only statements
     print_statements(Console(), _run(lambda: api.ledger(STATE["settings"])), speaker)
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (beyond loopback, reads need the token too)."),
+    port: int = typer.Option(8765, "--port", help="Port to listen on."),
+    token: Optional[str] = typer.Option(None, "--token", help="Token for writes (default $NEWSTRACE_TOKEN, else generated and printed)."),
+) -> None:
+    """Serve the web workbench.  Example: newstrace --db story.db serve --port 8765"""
+    from .web.serve import serve as run_server  # fastapi and uvicorn load only here
+
+    _run(lambda: run_server(STATE["settings"], host, port, token, say=lambda line: console.print(escape(line))))
+
+
 def _run(call):
     try:
         return call()

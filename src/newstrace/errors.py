@@ -119,6 +119,7 @@ class NotFound(NewstraceError):
 
     code = "E060"
     exit_status = 2
+    http_status = 404
 
 
 class DecisionError(NewstraceError):
@@ -126,4 +127,21 @@ class DecisionError(NewstraceError):
 
     code = "E061"
     exit_status = 2
+    http_status = 400
 
+
+
+class TokenRequired(NewstraceError):
+    """A write (or, beyond loopback, a read) of the web workbench without the server's token."""
+
+    code = "E070"
+    exit_status = 2
+    http_status = 401
+
+
+class FormRejected(NewstraceError):
+    """A workbench form without a logged-in session, with a bad CSRF token, or from another origin."""
+
+    code = "E071"
+    exit_status = 2
+    http_status = 403

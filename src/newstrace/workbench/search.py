@@ -25,12 +25,12 @@ def search(session: Session, q: str, limit: int, offset: int) -> tuple[list[dict
 
 
 _SQLITE = """
-SELECT kind, id, title, snip FROM (
-  SELECT 'report' AS kind, f.rowid AS id, d.title AS title, 0 AS grp, f.rank AS rank,
+SELECT kind, id, doc, title, snip FROM (
+  SELECT 'report' AS kind, f.rowid AS id, f.rowid AS doc, d.title AS title, 0 AS grp, f.rank AS rank,
          snippet(documents_fts, 1, :o, :c, '…', 16) AS snip
     FROM documents_fts f JOIN documents d ON d.id = f.rowid WHERE documents_fts MATCH :q
   UNION ALL
-  SELECT 'statement', f.rowid, s.speaker_text, 1, f.rank,
+  SELECT 'statement', f.rowid, s.document_id, s.speaker_text, 1, f.rank,
          snippet(statements_fts, 0, :o, :c, '…', 24)
     FROM statements_fts f JOIN statements s ON s.id = f.rowid WHERE statements_fts MATCH :q
 ) ORDER BY grp, rank LIMIT :limit OFFSET :offset
@@ -50,13 +50,13 @@ def _sqlite(session: Session, q: str, limit: int, offset: int) -> tuple[list[dic
 _DOC_VEC = "to_tsvector('english', coalesce(d.title, '') || ' ' || d.clean_text)"
 _ST_VEC = "to_tsvector('english', s.sentence_text || ' ' || s.speaker_text)"
 _PG = f"""
-SELECT kind, id, title, snip FROM (
-  SELECT 'report' AS kind, d.id AS id, d.title AS title, 0 AS grp, ts_rank({_DOC_VEC}, query) AS rank,
+SELECT kind, id, doc, title, snip FROM (
+  SELECT 'report' AS kind, d.id AS id, d.id AS doc, d.title AS title, 0 AS grp, ts_rank({_DOC_VEC}, query) AS rank,
          ts_headline('english', d.clean_text, query,
                      'StartSel=' || :o || ', StopSel=' || :c || ', MaxWords=30, MinWords=10') AS snip
     FROM documents d, websearch_to_tsquery('english', :q) query WHERE {_DOC_VEC} @@ query
   UNION ALL
-  SELECT 'statement', s.id, s.speaker_text, 1, ts_rank({_ST_VEC}, query),
+  SELECT 'statement', s.id, s.document_id, s.speaker_text, 1, ts_rank({_ST_VEC}, query),
          ts_headline('english', s.sentence_text, query,
                      'StartSel=' || :o || ', StopSel=' || :c || ', HighlightAll=true')
     FROM statements s, websearch_to_tsquery('english', :q) query WHERE {_ST_VEC} @@ query
@@ -76,6 +76,7 @@ def _postgres(session: Session, q: str, limit: int, offset: int) -> tuple[list[d
     return [_hit(*r) for r in rows], int(total)
 
 
-def _hit(kind: str, pk: int, title: str | None, snippet: str | None) -> dict:
+def _hit(kind: str, pk: int, doc: int, title: str | None, snippet: str | None) -> dict:
     prefix = "d" if kind == "report" else "s"
-    return {"kind": kind, "id": f"{prefix}{pk}", "title": title or "", "snippet": hit_segments(snippet or "")}
+    return {"kind": kind, "id": f"{prefix}{pk}", "report": f"d{doc}", "title": title or "",
+            "snippet": hit_segments(snippet or "")}

@@ -1,0 +1,145 @@
+"""The JSON API under /api/: each route parses, makes one workbench call, returns its data."""
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from ..errors import TokenRequired
+from ..workbench import Workbench
+
+router = APIRouter(prefix="/api", tags=["ledger"])
+PageNo = Query(1, ge=1, description="Page number, from 1")
+PerPage = Query(50, ge=1, le=200, description="Items per page (at most 200)")
+
+
+def wb(request: Request) -> Workbench:
+    return request.app.state.wb
+
+
+def writer(request: Request) -> str:
+    """Writes need `Authorization: Bearer TOKEN` (a browser session cannot call the JSON API)."""
+    if not request.state.bearer:
+        raise TokenRequired("writes need Authorization: Bearer TOKEN", source=request.url.path)
+    return request.headers.get("x-newstrace-author") or "api"
+
+
+class Merge(BaseModel):
+    ids: list[str] = Field(..., min_length=2, description="Entity ids; the others merge into the first")
+    note: str = ""
+
+
+class Split(BaseModel):
+    aliases: list[str] = Field(..., min_length=1, description="Names of the entity that become a new entity")
+    name: str | None = None
+    note: str = ""
+
+
+class Speaker(BaseModel):
+    entity: str
+    note: str = ""
+
+
+class Stance(BaseModel):
+    stance: Literal["assert", "deny", "hedge"]
+    note: str = ""
+
+
+class Move(BaseModel):
+    claim: str
+    note: str = ""
+
+
+class Status(BaseModel):
+    status: Literal["alleged", "corroborated", "disputed"]
+    note: str = ""
+
+
+@router.get("/overview")
+def overview(w: Workbench = Depends(wb)) -> dict:
+    return w.overview()
+
+
+@router.get("/claims")
+def claims(status: str | None = None, outlet: str | None = None, page: int = PageNo, per_page: int = PerPage,
+           w: Workbench = Depends(wb)) -> dict:
+    return w.claims(status, outlet, page, per_page).as_dict()
+
+
+@router.get("/claims/{claim_id}")
+def claim(claim_id: str, w: Workbench = Depends(wb)) -> dict:
+    return w.claim(claim_id)
+
+
+@router.get("/statements")
+def statements(speaker: str | None = None, claim: str | None = None, report: str | None = None,
+               page: int = PageNo, per_page: int = PerPage, w: Workbench = Depends(wb)) -> dict:
+    return w.statements(speaker, claim, report, page, per_page).as_dict()
+
+
+@router.get("/entities")
+def entities(q: str | None = None, type: str | None = None, page: int = PageNo, per_page: int = PerPage,
+             w: Workbench = Depends(wb)) -> dict:
+    return w.entities(q, type, page, per_page).as_dict()
+
+
+@router.get("/entities/{entity_id}")
+def entity(entity_id: str, w: Workbench = Depends(wb)) -> dict:
+    return w.entity(entity_id)
+
+
+@router.get("/reports")
+def reports(outlet: str | None = None, page: int = PageNo, per_page: int = PerPage, w: Workbench = Depends(wb)) -> dict:
+    return w.reports(outlet, page, per_page).as_dict()
+
+
+@router.get("/reports/{report_id}")
+def report(report_id: str, removed: bool = False, w: Workbench = Depends(wb)) -> dict:
+    return w.report(report_id, removed)
+
+
+@router.get("/search")
+def search(q: str = Query(..., max_length=500), page: int = PageNo, per_page: int = PerPage,
+           w: Workbench = Depends(wb)) -> dict:
+    return w.search(q, page, per_page).as_dict()
+
+
+@router.get("/decisions")
+def decisions(page: int = PageNo, per_page: int = PerPage, w: Workbench = Depends(wb)) -> dict:
+    return w.decisions(page, per_page).as_dict()
+
+
+@router.post("/entities/merge", status_code=201)
+def merge(body: Merge, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.merge_entities(body.ids, body.note, author)
+
+
+@router.post("/entities/{entity_id}/split", status_code=201)
+def split(entity_id: str, body: Split, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.split_entity(entity_id, body.aliases, body.name, body.note, author)
+
+
+@router.post("/statements/{statement_id}/speaker", status_code=201)
+def set_speaker(statement_id: str, body: Speaker, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.set_speaker(statement_id, body.entity, body.note, author)
+
+
+@router.post("/statements/{statement_id}/stance", status_code=201)
+def set_stance(statement_id: str, body: Stance, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.set_stance(statement_id, body.stance, body.note, author)
+
+
+@router.post("/statements/{statement_id}/move", status_code=201)
+def move(statement_id: str, body: Move, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.move_statement(statement_id, body.claim, body.note, author)
+
+
+@router.post("/claims/{claim_id}/status", status_code=201)
+def set_status(claim_id: str, body: Status, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.set_claim_status(claim_id, body.status, body.note, author)
+
+
+@router.post("/decisions/{decision_id}/undo")
+def undo(decision_id: int, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.undo(decision_id, author)
