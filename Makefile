@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/newstrace --db out/demo.db brief --format md --output out/brief.md
 	$(BIN)/newstrace --db out/demo.db brief --format html --output out/brief.html
 	@echo "demo output: out/demo.db (SQLite store), out/ledger.json, out/csv/, out/brief.md, out/brief.html"
+	@echo "open the workbench (read, search, correct): $(BIN)/newstrace --db out/demo.db serve   # then http://127.0.0.1:8765/"
 
 test: $(STAMP)
 	./scripts/ensure-postgres.sh
