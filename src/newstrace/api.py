@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -93,17 +94,19 @@ def _outlet_lines(db: Database, raws: Sequence[RawReport]) -> dict[str, dict[str
 
 
 def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, str] | None = None,
-           progress: Callable[[InputResult], None] | None = None, db: Database | None = None) -> IngestSummary:
+           progress: Callable[[InputResult], None] | None = None, db: Database | None = None,
+           on_wait: Callable[[str], None] | None = None) -> IngestSummary:
     """Read, clean, extract, store and resolve every input; one bad input never stops the batch.
 
     Each report is committed in one transaction with everything derived from it; failures are
     stored as problems and listed in the summary (the CLI exits non-zero when nothing was ingested).
     After resolution the active corrections (stored decisions) are re-applied.  `db`: a store already open.
+    Resolving and writing hold the store's writer lock (`store/lock.py`): a second ingest on the same
+    store waits its turn (`on_wait` hears "another ingest is running; waiting"), so runs at once end
+    as runs one after the other would.
     """
-    from .corrections import honour_decisions
     from .ingest import read_inputs
-    from .process import process_reports
-    from .resolve.update import Resolution
+    from .store.lock import writer_lock
     from .store.repository import doc_id, find_document, save_problem
 
     db = db or open_database(settings)
@@ -136,6 +139,33 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
         raws.append(item)
 
     if raws:
+        with writer_lock(db, on_wait or _log_wait):
+            _resolve_and_store(db, settings, raws, summary, record, fail)
+    return summary
+
+
+def _log_wait(message: str) -> None:
+    logging.getLogger("newstrace").warning(message)
+
+
+def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], summary: IngestSummary,
+                       record: Callable[[InputResult], None], fail: Callable[[IngestProblem], None]) -> None:
+    """Extract, store and resolve new reports (under the writer lock: the store cannot change meanwhile)."""
+    from .corrections import honour_decisions
+    from .process import process_reports
+    from .resolve.update import Resolution
+    from .store.repository import doc_id, find_document
+
+    fresh = []
+    with db.session() as s:  # another run may have stored some of them while this one waited
+        for raw in raws:
+            existing = find_document(s, raw.text)
+            if existing is None:
+                fresh.append(raw)
+            else:
+                record(InputResult(raw.source, "unchanged", document=doc_id(existing), message="already stored"))
+    raws = fresh
+    if raws:
         dedup = _load_duplicate_index(db)
         resolution = Resolution.load(db, settings)
         for processed in process_reports(raws, settings, _outlet_lines(db, raws)):
@@ -152,7 +182,6 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
             record(result)
         resolution.finish(db)
         honour_decisions(db)
-    return summary
 
 
 def _store_one(db: Database, processed: ProcessedReport, dedup: DuplicateIndex, resolution: Resolution,

@@ -49,7 +49,8 @@ def ingest(
     overrides = {k: v for k, v in dict(outlet=outlet, published=published, author=author, url=url,
                                         title=title).items() if v}
     with IngestProgress(console, enabled=not as_json) as progress:
-        summary = _run(lambda: api.ingest(inputs, STATE["settings"], overrides, progress.update))
+        summary = _run(lambda: api.ingest(inputs, STATE["settings"], overrides, progress.update,
+                                          on_wait=lambda message: console.print(escape(message), soft_wrap=True)))
     if as_json:
         print(json.dumps(summary.as_dict(), indent=1, default=str))
     else:

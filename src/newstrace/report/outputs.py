@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from ..errors import OutputError
 
 # Files SQLite keeps beside a database: writing over any of them corrupts the store.
-_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal", ".lock")  # .lock: the writer lock (store/lock.py)
 
 
 def store_files(db_url: str) -> list[str]:
