@@ -3,10 +3,17 @@ every page and API call answers, pages paginate, writes need the token, forms ne
 hostile report's payloads reach no page live."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -186,3 +193,51 @@ def test_a_hostile_report_reaches_no_page_live(client, wb):
     assert shown > 0  # the payload text is shown, escaped, not dropped silently
     api = client.get(f"/api/reports/{hostile['id']}").json()
     assert api["url"] is None
+
+
+def _serve(db: str, host: str, env: dict) -> tuple[subprocess.Popen, int, str]:
+    """`newstrace serve` as a user runs it; returns (process, port, the token it printed)."""
+    port = free_port()
+    exe = Path(sys.executable).with_name("newstrace")
+    proc = subprocess.Popen([str(exe), "--db", db, "serve", "--host", host, "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    token = ""
+    deadline = time.monotonic() + 60
+    for line in proc.stdout:
+        if line.startswith("token (generated): "):
+            token = line.split(": ", 1)[1].strip()
+        if token or time.monotonic() > deadline:
+            break
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return proc, port, token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("host, reads_open", [("127.0.0.1", True), ("0.0.0.0", False)])
+def test_serve_prints_a_generated_token_and_guards_beyond_loopback(built_store, tmp_path, host, reads_open):
+    db = tmp_path / "served.db"
+    shutil.copy(built_store, db)
+    env = {k: v for k, v in os.environ.items() if k != "NEWSTRACE_TOKEN"}
+    proc, port, token = _serve(str(db), host, env)
+    try:
+        assert len(token) >= 20
+        base = f"http://127.0.0.1:{port}"
+        assert (httpx.get(f"{base}/api/claims").status_code == 200) is reads_open
+        auth = {"Authorization": f"Bearer {token}"}
+        assert httpx.get(f"{base}/api/claims", headers=auth).status_code == 200
+        ids = [e["id"] for e in httpx.get(f"{base}/api/entities?q=kessler", headers=auth).json()["items"]]
+        assert httpx.post(f"{base}/api/entities/merge", json={"ids": ids}).status_code == 401
+        assert httpx.post(f"{base}/api/entities/merge", json={"ids": ids}, headers=auth).status_code == 201
+    finally:
+        proc.terminate()
+        proc.wait(10)

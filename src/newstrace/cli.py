@@ -106,7 +106,8 @@ def serve(
     """Serve the web workbench.  Example: newstrace --db story.db serve --port 8765"""
     from .web.serve import serve as run_server  # fastapi and uvicorn load only here
 
-    _run(lambda: run_server(STATE["settings"], host, port, token, say=lambda line: console.print(escape(line))))
+    say = lambda line: console.print(escape(line), soft_wrap=True)  # noqa: E731 - the URL must stay whole
+    _run(lambda: run_server(STATE["settings"], host, port, token, say=say))
 
 
 def _run(call):
