@@ -50,7 +50,9 @@ def _wording() -> dict[str, object]:
         "start": re.compile(rf"\b(?:{alternation(data['period_start'])})\s+(?:the\s+)?(?:(?:start|beginning|end)\s+of\s+)?\Z",
                             re.I),
         "cumulative": re.compile(rf"\b(?:{alternation(data['cumulative'])})\b", re.I),
-        "alternative": re.compile(rf"\A[\s,;(–—-]*(?:{alternation(data['alternatives'])})[\s,]+\Z", re.I),
+        # after the first figure and its "of" phrase ("40 crates of shells, or perhaps 60 crates")
+        "alternative": re.compile(rf"\A(?:\s+of(?:\s+[A-Za-z-]+){{1,3}})?[\s,;(–—-]*"
+                                  rf"(?:{alternation(data['alternatives'])})[\s,]+\Z", re.I),
     }
 
 
@@ -100,7 +102,7 @@ def figure_interval(q: LedgerQuantity) -> tuple[float, float]:
 def _stem(word: str) -> str:
     """A crude stem, enough for "shipped" to meet "ships" and "deliveries" to meet "delivered"."""
     w = word.lower()
-    for suffix in ("ies", "ied", "ing", "ed", "es", "s", "y"):
+    for suffix in ("ings", "ies", "ied", "ing", "ed", "es", "s", "y"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
     return w
