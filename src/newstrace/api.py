@@ -138,10 +138,17 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
         seen.add(h)
         raws.append(item)
 
-    if raws:
+    if raws or _has_pending_claims(db):  # pending: claims an interrupted run left unanalysed
         with writer_lock(db, on_wait or _log_wait):
             _resolve_and_store(db, settings, raws, summary, record, fail)
     return summary
+
+
+def _has_pending_claims(db: Database) -> bool:
+    from .store.pending import pending_keys
+
+    with db.session() as s:
+        return bool(pending_keys(s))
 
 
 def _log_wait(message: str) -> None:
@@ -154,6 +161,7 @@ def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], 
     from .corrections import honour_decisions
     from .process import process_reports
     from .resolve.update import Resolution
+    from .store.pending import pending_keys
     from .store.repository import doc_id, find_document
 
     fresh = []
@@ -165,10 +173,13 @@ def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], 
             else:
                 record(InputResult(raw.source, "unchanged", document=doc_id(existing), message="already stored"))
     raws = fresh
-    if raws:
+    with db.session() as s:
+        pending = pending_keys(s)
+    if raws or pending:
         dedup = _load_duplicate_index(db)
         resolution = Resolution.load(db, settings)
-        for processed in process_reports(raws, settings, _outlet_lines(db, raws)):
+        resolution.touched_claims |= pending
+        for processed in (process_reports(raws, settings, _outlet_lines(db, raws)) if raws else ()):
             if isinstance(processed, IngestProblem):
                 fail(processed)
                 continue
@@ -177,7 +188,9 @@ def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], 
             except Exception as exc:  # noqa: BLE001 - a store failure is this report's problem
                 fail(IngestProblem(processed.raw.source, "E020", f"could not store the report: {exc!r}"))
                 # drop the in-memory state the failed report left behind
+                touched = resolution.touched_claims  # stored reports' claims still need their analysis
                 dedup, resolution = _load_duplicate_index(db), Resolution.load(db, settings)
+                resolution.touched_claims |= touched
                 continue
             record(result)
         resolution.finish(db)
@@ -187,6 +200,7 @@ def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], 
 def _store_one(db: Database, processed: ProcessedReport, dedup: DuplicateIndex, resolution: Resolution,
                summary: IngestSummary) -> InputResult:
     from .clean import sentence_keys
+    from .store.pending import mark_pending
     from .store.repository import doc_id, save_relations, save_report
 
     with db.session() as s:
@@ -195,7 +209,10 @@ def _store_one(db: Database, processed: ProcessedReport, dedup: DuplicateIndex, 
         relations = dedup.add(did, processed.clean)
         row.minhash = dedup.signature(did)
         save_relations(s, relations)
+        before = set(resolution.touched_claims)
         resolution.add_report(s, row, processed)
+        s.flush()
+        mark_pending(s, resolution.touched_claims - before)  # in the report's transaction
     summary.relations.extend(relations)
     kinds = Counter(r.kind for r in processed.clean.removals)
     summary.removed_by_kind.update(kinds)

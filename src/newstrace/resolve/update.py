@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..model import Merge, ProcessedReport, Statement
 from ..settings import Settings
+from ..store.pending import clear_pending
 from ..store.repository import doc_id, load_ledger
 from ..store.schema import ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, StatementRow, TimeRow
 from .claims import ClaimClusterer, ClaimItem
@@ -201,6 +202,7 @@ class Resolution:
                 row.evidence, row.deniers = list(claim.evidence), list(claim.deniers)
                 row.first_reported = claim.first_reported or row.first_reported
                 row.event_date = claim.event_date or row.event_date
+            clear_pending(s, keys)  # with the analysis: a crash before this commit keeps the mark
         self.touched_claims.clear()
 
 

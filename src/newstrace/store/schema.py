@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        String, Text)
+                        String, Text, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -135,6 +135,9 @@ class ClaimRow(Base):
     first_reported: Mapped[str | None] = mapped_column(String(10))
     event_date: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # set in the transaction of a report that touches the claim, cleared in the one storing its
+    # analysis: an ingest killed in between leaves the mark, and the next run finishes the work
+    needs_analysis: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
 
 
 class StatementRow(Base):
