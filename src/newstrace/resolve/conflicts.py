@@ -19,6 +19,7 @@ from .origins import independence_key
 TOLERANCE = 0.2  # point figures differing by more than 20% of the larger disagree
 MIN_SHARED_WORDS = 2  # context words two figures must share to count the same thing (without a shared claim)
 COMMON_POSTING = 400  # a context word around this many figures of a block links nothing (too common)
+WINDOW = 24  # a figure shares words with at most this many earlier figures of each word (bounded work per figure)
 
 
 def figures_disagree(a: tuple[float, float], b: tuple[float, float], tolerance: float = TOLERANCE) -> bool:
@@ -60,7 +61,8 @@ def decide_figures(figures: Iterable[LedgerFigure]
             one = _series(component)
             if one is not None:
                 series.append(one)
-                component = [replace(f, series=one.id) if f.id in one.figures else f for f in component]
+                members = set(one.figures)
+                component = [replace(f, series=one.id) if f.id in members else f for f in component]
             conflicts.extend(_conflicts(component, one.id if one else None))
             out_figures.extend(component)
     order = {id(f): i for i, f in enumerate(out_figures)}
@@ -73,7 +75,8 @@ def related_groups(figures: list[LedgerFigure]) -> list[list[LedgerFigure]]:
     or by MIN_SHARED_WORDS shared context words (an inverted index, never all pairs).
 
     Names found around most figures of a block (the story's subject) and words around too many
-    figures say nothing about what is counted and link nothing.  Distances, percentages and rates
+    figures say nothing about what is counted and link nothing; within a word's figures, each is
+    compared with the WINDOW before it (reading order), and linking is transitive.  Distances, percentages and rates
     are linked by a shared claim only.
     """
     n = len(figures)
@@ -103,8 +106,8 @@ def related_groups(figures: list[LedgerFigure]) -> list[list[LedgerFigure]]:
         common_name = word[:1].isupper() and n >= 3 and len(members) > n / 2
         if common_name or len(members) > COMMON_POSTING:
             continue
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
+        for b in range(1, len(members)):
+            for a in range(max(0, b - WINDOW), b):
                 pair = (members[a], members[b])
                 shared[pair] = shared.get(pair, 0) + 1
                 if shared[pair] == MIN_SHARED_WORDS:
@@ -182,8 +185,7 @@ def _conflicts(component: list[LedgerFigure], series: str | None) -> list[Ledger
             if f.copy and key not in positions:
                 continue  # a copy's figure only adds outlets to a figure an original report gives
             positions.setdefault(key, []).append(f)
-        disagreeing = [key for key in positions
-                       if any(o[0] != key[0] and figures_disagree(key[1], o[1]) for o in positions)]
+        disagreeing = _disagreeing(list(positions))
         if len(disagreeing) < 2:
             continue
         disagreeing.sort(key=lambda k: (k[1], k[0]))
@@ -196,6 +198,26 @@ def _conflicts(component: list[LedgerFigure], series: str | None) -> list[Ledger
             period=period, figures=figures, origins=origins, series=series,
             reason=f"different origins give figures for {period} that do not agree ({values})"))
     return out
+
+
+def _disagreeing(keys: list[tuple[str, tuple[float, float]]]) -> list[tuple[str, tuple[float, float]]]:
+    """Positions (origin key, interval) that disagree with a position of another origin.
+
+    The position most likely to disagree with one is the lowest or the highest one, so each is only
+    checked against the two lowest and two highest of distinct origins (not against all others).
+    """
+    def extremes(values: list[tuple[float, tuple[str, tuple[float, float]]]]) -> list[tuple[str, tuple[float, float]]]:
+        out: list[tuple[str, tuple[float, float]]] = []
+        for _v, key in sorted(values):
+            if all(key[0] != o[0] for o in out):
+                out.append(key)
+            if len(out) == 2:
+                break
+        return out
+
+    low_ends = extremes([(k[1][1], k) for k in keys])  # smallest upper ends
+    high_ends = extremes([(-k[1][0], k) for k in keys])  # largest lower ends
+    return [k for k in keys if any(o[0] != k[0] and figures_disagree(k[1], o[1]) for o in low_ends + high_ends)]
 
 
 def format_interval(low: float, high: float) -> str:
