@@ -111,6 +111,7 @@ def test_a_page_on_loopback_is_refused_unless_allowed(servers):
     refused = read_one(url + "/story", replace(ALLOWED, allow_private=False))
     assert isinstance(refused, IngestProblem) and refused.code == "E014"
     assert "127.0.0.1" in refused.message and "--allow-private" in refused.message
+    assert refused.source == url + "/story"  # the problem names the URL given
     allowed = read_one(url + "/story")
     assert not isinstance(allowed, IngestProblem) and "Dock workers" in allowed.text
 

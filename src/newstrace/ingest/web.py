@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import httpcore
 import httpx
 
-from ..errors import EncodingError, FetchError, MalformedInput, TooLarge, UnsupportedInput
+from ..errors import EncodingError, FetchError, ForbiddenAddress, MalformedInput, TooLarge, UnsupportedInput
 from ..model import RawReport
 from ..settings import Settings
 from .files import check_binary, text_report
@@ -84,6 +84,8 @@ def fetch_url(url: str, settings: Settings, client: httpx.Client) -> Fetched:
                                  source=url)
             body = _read_body(resp, url, settings.max_bytes, deadline)
             return Fetched(url, str(resp.url), media_type, resp.charset_encoding, body)
+    except ForbiddenAddress as e:  # raised at connect time, for this URL or a redirect of it
+        raise ForbiddenAddress(f"{url}: {e.message}", source=url) from None
     except httpx.TimeoutException:
         raise FetchError(f"{url} did not answer in time ({settings.http_timeout:g} s per read, "
                          f"{total:g} s for the whole fetch)", source=url) from None
