@@ -13,13 +13,13 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from .clean import clean_report, line_keys
 from .clean.language import UNDETERMINED, detect_language
-from .extract.nlp import load_nlp, parse_reports
+from .extract.nlp import load_nlp, parse_report, parse_reports
 from .extract.pipeline import extract_report
 from .extract.places import load_gazetteer
 from .extract.tagger import Relation, load_tagger
 from .errors import SettingError
 from .extract.times import infer_published
-from .model import CleanReport, Extraction, IngestProblem, ProcessedReport, RawReport
+from .model import CleanReport, Extraction, IngestProblem, ParsedReport, ProcessedReport, RawReport
 from .settings import Settings
 
 ATTRIBUTION_MODES = ("hybrid", "tagger", "rules")
@@ -57,14 +57,15 @@ def process_chunk(raws: Sequence[RawReport], settings: Settings,
             ready.append((k, clean, published, published_from))
         except Exception as exc:  # noqa: BLE001 - any failure is this report's problem only
             out[k] = IngestProblem(raw.source, "E011", f"cleaning failed: {exc!r}")
-    relations = _tag([c.text for _, c, _, _ in ready], settings)
-    parsed_iter = parse_reports(nlp, [(c.text, p) for _, c, p, _ in ready])
+    parsed = _parse(nlp, ready)
+    relations = _tag(parsed, settings)
     for n, (k, clean, published, published_from) in enumerate(ready):
         try:
-            parsed = next(parsed_iter)
+            if isinstance(parsed[n], Exception):
+                raise parsed[n]
             if relations is not None and relations[n] is None:
                 raise RuntimeError("the attribution tagger failed on this text")
-            extraction = extract_report(parsed, gazetteer, relations[n] if relations is not None else None,
+            extraction = extract_report(parsed[n], gazetteer, relations[n] if relations is not None else None,
                                         rule_spans=settings.attribution == "hybrid")
             out[k] = ProcessedReport(raws[k], clean, extraction, published, published_from)
         except Exception as exc:  # noqa: BLE001
@@ -72,9 +73,23 @@ def process_chunk(raws: Sequence[RawReport], settings: Settings,
     return [o for o in out if o is not None]
 
 
-def _tag(texts: Sequence[str], settings: Settings) -> list[list[Relation]] | None:
-    """The learned tagger's relations for each text (one batched pass), or None for the rules."""
-    if settings.attribution == "rules" or not texts:
+def _parse(nlp, ready: Sequence[tuple[int, CleanReport, str | None, str]]) -> list[ParsedReport | Exception]:
+    """The parse of each cleaned report (one batched pass), or the exception that stopped it."""
+    try:
+        return list(parse_reports(nlp, [(c.text, p) for _, c, p, _ in ready]))
+    except Exception:  # noqa: BLE001 - retry one by one so one bad text spoils only itself
+        out: list[ParsedReport | Exception] = []
+        for _k, clean, published, _f in ready:
+            try:
+                out.append(parse_report(nlp, clean.text, published))
+            except Exception as exc:  # noqa: BLE001 - the text's extraction fails with its own message
+                out.append(exc)
+        return out
+
+
+def _tag(parsed: Sequence[ParsedReport | Exception], settings: Settings) -> list[list[Relation] | None] | None:
+    """The learned tagger's relations for each parsed report (one batched pass), or None for the rules."""
+    if settings.attribution == "rules" or not parsed:
         return None
     if settings.attribution not in ATTRIBUTION_MODES:
         raise SettingError(f"NEWSTRACE_ATTRIBUTION={settings.attribution!r}: expected one of {', '.join(ATTRIBUTION_MODES)}")
@@ -82,23 +97,25 @@ def _tag(texts: Sequence[str], settings: Settings) -> list[list[Relation]] | Non
     if tagger is None:
         return None
     _share_cores(settings)
+    texts = [p.text if isinstance(p, ParsedReport) else "" for p in parsed]
+    paras = [None] * len(texts)
     try:
-        return tagger.relations(texts)
+        return tagger.relations(texts, paras, settings.precision)  # type: ignore[return-value]
     except Exception:  # noqa: BLE001 - retry one by one so one bad text spoils only itself
         out: list[list[Relation] | None] = []
-        for text in texts:
+        for text, para in zip(texts, paras):
             try:
-                out.append(tagger.relations([text])[0])
+                out.append(tagger.relations([text], [para], settings.precision)[0])
             except Exception:  # noqa: BLE001 - the text's extraction fails with its own message
                 out.append(None)
-        return out  # type: ignore[return-value]
+        return out
 
 
 def _share_cores(settings: Settings) -> None:
     """Give the tagger this process's share of the cores (workers must not oversubscribe them)."""
     import torch
 
-    want = max(1, (os.cpu_count() or 1) // max(1, int(settings.processes or 1)))
+    want = max(1, available_cores() // max(1, int(settings.processes or 1)))
     if torch.get_num_threads() != want:
         torch.set_num_threads(want)
 
@@ -135,11 +152,34 @@ def _chunks(items: Iterable[RawReport], n: int) -> Iterator[list[RawReport]]:
         yield chunk
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # platforms without affinity
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(settings: Settings, reports: int | None = None) -> int:
+    """Worker processes for a batch: `settings.processes`, or by default one per core.
+
+    By default a batch runs on no more workers than it has chunks, so one small batch stays in
+    this process: starting a worker (it loads the parser and the tagger) costs seconds.
+    """
+    if settings.processes:
+        return max(1, int(settings.processes))
+    workers = available_cores()
+    if reports is not None:
+        workers = min(workers, -(-reports // CHUNK))
+    return max(1, workers)
+
+
 def process_reports(raws: Iterable[RawReport], settings: Settings,
                     outlet_lines: Mapping[str, Mapping[str, int]] | None = None
                     ) -> Iterator[ProcessedReport | IngestProblem]:
-    """Process reports in order, with `settings.processes` worker processes (1 = in process)."""
-    workers = max(1, int(settings.processes or 1))
+    """Process reports in order, with `worker_count` worker processes (1 = in this process)."""
+    workers = worker_count(settings, len(raws) if isinstance(raws, Sequence) else None)
+    settings = replace(settings, processes=workers)  # each process's share of the cores follows
     if workers == 1:
         for chunk in _chunks(raws, CHUNK):
             yield from process_chunk(chunk, settings, outlet_lines)

@@ -11,9 +11,10 @@ SETTINGS_TABLE: list[tuple[str, object, str]] = [
     ("max_bytes", 50 * 1024 * 1024, "largest input accepted, in bytes"),
     ("http_timeout", 20.0, "seconds before an HTTP fetch gives up"),
     ("allow_private", False, "fetch URLs on loopback, private and link-local addresses (off: public addresses only)"),
-    ("processes", 1, "worker processes for per-report extraction"),
+    ("processes", 0, "worker processes for per-report extraction (0: one per core)"),
     ("user_gazetteer", None, "YAML file of extra places (name: {lat, lon, country})"),
     ("embedding_model", None, "path to a sentence-transformers model (default: the packaged MiniLM)"),
+    ("precision", "fp32", "model inference precision: fp32, bf16, or auto (bfloat16 where the CPU computes it natively, else float32)"),
     ("attribution", "hybrid", "attribution finder: hybrid (the learned tagger, with the syntactic spans where they read the same cue), tagger (its spans only) or rules (the rule-based finder only)"),
 ]
 
@@ -25,9 +26,10 @@ class Settings:
     max_bytes: int = 50 * 1024 * 1024
     http_timeout: float = 20.0
     allow_private: bool = False
-    processes: int = 1
+    processes: int = 0
     user_gazetteer: str | None = None
     embedding_model: str | None = None
+    precision: str = "fp32"
     attribution: str = "hybrid"
 
 

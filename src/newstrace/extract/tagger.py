@@ -53,10 +53,13 @@ class Relation:
     score: float = 0.0  # mean probability of the cue words' labels
 
 
-def encode(tokenizer: Any, text: str) -> Encoded:
-    """Word pieces of the text, paragraph by paragraph, with a break marker between paragraphs."""
+def encode(tokenizer: Any, text: str, paras: Sequence[Span] | None = None) -> Encoded:
+    """Word pieces of the text, paragraph by paragraph, with a break marker between paragraphs.
+
+    `paras` limits the reading to those paragraphs (spans into `text`; default: all of them).
+    """
     break_id = tokenizer.convert_tokens_to_ids(BREAK)
-    paras = paragraph_spans(text)  # the same paragraphs the parser reads
+    paras = paragraph_spans(text) if paras is None else list(paras)  # the same paragraphs the parser reads
     batch = tokenizer([text[s:e] for s, e in paras], add_special_tokens=False,
                       return_offsets_mapping=True) if paras else {"input_ids": [], "offset_mapping": []}
     enc = Encoded([], [], [])
@@ -229,15 +232,20 @@ class Tagger:
         self.tokenizer = tokenizer
         self.batch_size = batch_size
 
-    def label(self, encs: Sequence[Encoded]) -> list[tuple[list[int], list[float]]]:
-        """Best label and its probability for every piece of each document (window logits averaged)."""
+    def label(self, encs: Sequence[Encoded], precision: str = "fp32") -> list[tuple[list[int], list[float]]]:
+        """Best label and its probability for every piece of each document (window logits averaged).
+
+        `precision`: auto (bfloat16 where the CPU has it natively), fp32 or bf16 (`precision.py`).
+        """
         import torch
+
+        from ..precision import inference
 
         jobs = [(d, a, b) for d, enc in enumerate(encs) for a, b in windows(len(enc.ids))]
         jobs.sort(key=lambda j: j[2] - j[1])  # similar lengths together: less padding
         sums = [torch.zeros(len(enc.ids), len(LABELS)) for enc in encs]
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
-        with torch.inference_mode():
+        with inference(precision):
             for k in range(0, len(jobs), self.batch_size):
                 chunk = jobs[k:k + self.batch_size]
                 width = max(b - a for _d, a, b in chunk) + 2
@@ -258,10 +266,15 @@ class Tagger:
             out.append((lab.tolist(), (best / total).tolist()))
         return out
 
-    def relations(self, texts: Sequence[str]) -> list[list[Relation]]:
-        """The attribution relations of each text, as character spans into it."""
-        encs = [encode(self.tokenizer, t) for t in texts]
-        return [decode(enc, lab, prob) for enc, (lab, prob) in zip(encs, self.label(encs))]
+    def relations(self, texts: Sequence[str], paragraphs: Sequence[Sequence[Span] | None] | None = None,
+                  precision: str = "fp32") -> list[list[Relation]]:
+        """The attribution relations of each text, as character spans into it.
+
+        `paragraphs[k]`, when given, are the only paragraphs of text k read; the others cost nothing.
+        """
+        paragraphs = paragraphs if paragraphs is not None else [None] * len(texts)
+        encs = [encode(self.tokenizer, t, p) for t, p in zip(texts, paragraphs)]
+        return [decode(enc, lab, prob) for enc, (lab, prob) in zip(encs, self.label(encs, precision))]
 
 
 def build_model(base: str, num_labels: int = len(LABELS)) -> Any:

@@ -49,23 +49,27 @@ def load_model(path: str | None = None) -> Any:
 class MiniLMEncoder:
     """Batch encoder over the packaged MiniLM; vectors are L2-normalised float32."""
 
-    def __init__(self, path: str | None = None, batch_size: int = 64) -> None:
+    def __init__(self, path: str | None = None, batch_size: int = 64, precision: str = "fp32") -> None:
         self.path = path
         self.batch_size = batch_size
+        self.precision = precision  # fp32, bf16, or auto: bfloat16 where the CPU has it natively (precision.py)
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        from ..precision import inference
+
         model = load_model(self.path)
-        vecs = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                            show_progress_bar=False, convert_to_numpy=True)
-        return np.asarray(vecs, dtype=np.float32)
+        with inference(self.precision):
+            vecs = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                show_progress_bar=False, convert_to_tensor=True)
+        return vecs.float().numpy()
 
 
-@lru_cache(maxsize=2)
-def default_encoder(path: str | None = None) -> MiniLMEncoder:
-    """One shared encoder per model path in this process."""
-    return MiniLMEncoder(path)
+@lru_cache(maxsize=4)
+def default_encoder(path: str | None = None, precision: str = "fp32") -> MiniLMEncoder:
+    """One shared encoder per model path (and precision) in this process."""
+    return MiniLMEncoder(path, precision=precision)
 
 
 def encode(texts: Sequence[str], path: str | None = None) -> np.ndarray:

@@ -48,7 +48,7 @@ class Resolution:
         if self._clusterer is None:
             from .embeddings import default_encoder
 
-            clusterer = ClaimClusterer(default_encoder(self.settings.embedding_model))
+            clusterer = ClaimClusterer(default_encoder(self.settings.embedding_model, self.settings.precision))
             rows = session.execute(
                 select(StatementRow, DocumentRow.published).join(DocumentRow)
                 .where(StatementRow.embedding.is_not(None)).order_by(StatementRow.id)).all()
