@@ -14,6 +14,7 @@ from .datelines import body_start
 
 ORGLIKE = ("ORG", "GPE", "MEDIA", "NORP", "FAC")
 FORWARD_WINDOW = 1  # sentences after an indefinite description where its name may follow
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\"\u201c\u201d]")  # where the words "just before" a mention stop
 MEDIA_WORDS = frozenset({"media", "newspaper", "paper", "daily", "outlet", "broadcaster", "tabloid"})
 FIRST_PLURAL = frozenset({"we", "us"})
 QUALIFIED_WINDOW = 10  # sentences back where "the GOP nominee" looks for a person named beside "GOP"
@@ -215,8 +216,13 @@ class SpeakerIndex:
         return self.resolved_of(fallback) if fallback is not None else None
 
     def _qualified(self, start: int, end: int, qualifiers: frozenset[str]) -> bool:
-        """Whether every qualifier word is written in or just before [start, end) ("Ruritanian" before "RTV")."""
-        near = self.parsed.text[max(0, start - 40):end].lower()
+        """Whether every qualifier word is written in or just before [start, end) ("Ruritanian" before "RTV").
+
+        "Just before" stops at punctuation or a quote mark: in '... into Ruritanian custody," said
+        Kestrel analyst Ann Bell' the nationality belongs to the quote, not to Kestrel."""
+        before = self.parsed.text[max(0, start - 40):start]
+        before = _CLAUSE_BREAK.split(before)[-1]
+        near = (before + self.parsed.text[start:end]).lower()
         return all(re.search(rf"\b{re.escape(q)}\b", near) for q in qualifiers)
 
     def _same_head(self, token: int, labels: tuple[str, ...]) -> tuple[int, Resolved] | None:
