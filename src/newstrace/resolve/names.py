@@ -284,6 +284,7 @@ class _StateBodies:
     """resources/state_bodies.yaml, as token tuples: heads by first word, blockers, prefixes."""
 
     heads: dict[str, tuple[tuple[str, ...], ...]]
+    offices: dict[str, tuple[tuple[str, ...], ...]]  # heads plus office holders (see state_bodies.yaml)
     blockers: frozenset[str]
     role_blockers: frozenset[str]
     not_before_country: frozenset[str]
@@ -292,13 +293,17 @@ class _StateBodies:
 @lru_cache(maxsize=1)
 def _state_bodies() -> _StateBodies:
     data = load_yaml("state_bodies.yaml") or {}
-    heads: dict[str, list[tuple[str, ...]]] = {}
-    for h in data.get("heads") or ():
-        toks = tuple(name_tokens(str(h)))
-        if toks:
-            heads.setdefault(toks[0], []).append(toks)
+    def by_first_word(phrases: list[object]) -> dict[str, tuple[tuple[str, ...], ...]]:
+        out: dict[str, list[tuple[str, ...]]] = {}
+        for h in phrases:
+            toks = tuple(name_tokens(str(h)))
+            if toks:
+                out.setdefault(toks[0], []).append(toks)
+        return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+    heads = list(data.get("heads") or ())
     words = lambda key: frozenset(normalize_name(str(w)) for w in data.get(key) or ())  # noqa: E731
-    return _StateBodies({k: tuple(sorted(v, key=len, reverse=True)) for k, v in heads.items()},
+    return _StateBodies(by_first_word(heads), by_first_word(heads + list(data.get("office_heads") or ())),
                         words("blockers"), words("role_blockers"), words("not_before_country"))
 
 
@@ -359,7 +364,7 @@ def _countries_in(toks: list[str]) -> list[tuple[int, str]]:
 
 
 @lru_cache(maxsize=1 << 14)
-def state_body_country(name: str, role: bool = False) -> str | None:
+def state_body_country(name: str, role: bool = False, offices: bool = False) -> str | None:
     """The country whose organ `name` is, else None.
 
     The name must hold a state-body head from resources/state_bodies.yaml ('ministry', 'army',
@@ -367,13 +372,15 @@ def state_body_country(name: str, role: bool = False) -> str | None:
     "Kazakhstan's foreign ministry") or, when none is there, after it behind 'of' ('Foreign
     Ministry of Latvia'; 'Embassy of Russia in Kazakhstan' is Russia's).  A blocker word ('pro',
     'backed', 'company', ...) or two countries before the head give None.  `role`: the name is a
-    person's role, where words such as 'analyst' also block ('Russian military analyst')."""
+    person's role, where words such as 'analyst' also block ('Russian military analyst').
+    `offices`: office holders count too ('Chilean Foreign Minister')."""
     sb = _state_bodies()
+    heads = sb.offices if offices else sb.heads
     toks = name_tokens(name)
     if not toks or sb.blockers.intersection(toks) or (role and sb.role_blockers.intersection(toks)):
         return None
     first = next((i for i, t in enumerate(toks)
-                  if any(tuple(toks[i:i + len(h)]) == h for h in sb.heads.get(t, ()))), None)
+                  if any(tuple(toks[i:i + len(h)]) == h for h in heads.get(t, ()))), None)
     if first is None:
         return None
     found = _countries_in(toks)
@@ -384,3 +391,18 @@ def state_body_country(name: str, role: bool = False) -> str | None:
         if i > first and (toks[i - 1] == "of" or toks[max(0, i - 2):i] == ["of", "the"]):
             return country
     return None
+
+
+def state_body_speaking(text: str) -> str | None:
+    """The country whose organ is the whole of `text`, read as a source written without a name.
+
+    "the Chilean fisheries ministry", "Peru's foreign ministry": the phrase ends on a state-body
+    head, so the organ itself speaks.  "a Chilean ministry official" ends on another word (an
+    unnamed official, not the ministry) and gives None, as does anything `state_body_country` refuses.
+    """
+    toks = name_tokens(text)
+    if not toks:
+        return None
+    heads = _state_bodies().heads
+    ends_on_head = any(tuple(toks[-len(h):]) == h for first in heads for h in heads[first] if len(h) <= len(toks))
+    return state_body_country(text, role=True) if ends_on_head else None

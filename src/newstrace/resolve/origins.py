@@ -34,7 +34,8 @@ def statement_origin(st: LedgerStatement, entities: Mapping[str, LedgerEntity], 
     A named speaker is followed up `LedgerEntity.parent` (Maria Olsen -> Transport Ministry ->
     Ruritanian government -> Ruritania); a capital city speaking stands for its country's government;
     so does a named speaker whose chain stops short of a state but whose words say whose organ or
-    office holder it is ("the Chilean Foreign Ministry", "Peru's fisheries minister Ana Soto");
+    office holder it is ("the Chilean Foreign Ministry", "Peru's fisheries minister Ana Soto"),
+    and so does an organ written without a name ("the Chilean fisheries ministry said");
     a news outlet speaking is `outlet:<name>`; unnamed sources ("people close to the talks",
     "a diplomat") are `unnamed:<outlet>` of the report quoting them; a statement with no speaker
     at all is `unattributed:<outlet>` (the report's own voice, never an origin that corroborates).
@@ -42,6 +43,9 @@ def statement_origin(st: LedgerStatement, entities: Mapping[str, LedgerEntity], 
     """
     entity = entities.get(st.speaker) if st.speaker else None
     if entity is None:
+        state = _state_body_speaking(st.speaker_text, countries)
+        if state is not None:
+            return state
         if (st.speaker_text or "").strip() or st.cited_source:
             return UNNAMED + outlet_name(doc)
         return UNATTRIBUTED + outlet_name(doc)
@@ -64,11 +68,21 @@ def _state_of_words(speaker_text: str, entity: LedgerEntity, countries: Mapping[
     from .names import normalize_name, state_body_country
 
     for phrase in (speaker_text or "", *entity.roles, entity.name, *entity.aliases):
-        country = state_body_country(phrase, role=True) if phrase else None
+        country = state_body_country(phrase, role=True, offices=True) if phrase else None
         if country:
             found = (countries or {}).get(normalize_name(country))
             return found or STATE + country
     return None
+
+
+def _state_body_speaking(speaker_text: str | None, countries: Mapping[str, str] | None) -> str | None:
+    """The state an unresolved speaker is the organ of ("the Chilean fisheries ministry"), as an origin id."""
+    from .names import normalize_name, state_body_speaking
+
+    country = state_body_speaking(speaker_text) if speaker_text else None
+    if country is None:
+        return None
+    return (countries or {}).get(normalize_name(country)) or STATE + country
 
 
 def country_index(entities: Mapping[str, LedgerEntity]) -> dict[str, str]:
