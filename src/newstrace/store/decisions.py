@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import DecisionError, NotFound
 from .schema import ClaimRow, DecisionRow, EntityRow, MentionRow, StatementRow
 
-KINDS = ("merge_entities", "split_entity", "set_speaker", "set_stance", "move_statement", "set_claim_status")
+KINDS = ("merge_entities", "split_entity", "set_speaker", "set_stance", "move_statement", "split_claim",
+         "set_claim_status")
 STANCES = ("assert", "deny", "hedge")
 CLAIM_STATUSES = ("alleged", "corroborated", "disputed")
 _CLAIM_STANCE = {"assert": "support", "deny": "deny", "hedge": "hedge"}  # statement stance -> toward its claim
@@ -291,6 +292,66 @@ def move_undo(session: Session, d: DecisionRow) -> set[str]:
     return {k for k in (now, st.claim_key) if k}
 
 
+# ------------------------------------------------------------------ split claim
+def _split_claim_key(d: DecisionRow) -> str:
+    """The new claim's key: never one the clusterer makes (those are c<number>), stable for the decision."""
+    return f"split{d.id}"
+
+
+def split_claim_apply(session: Session, d: DecisionRow) -> set[str]:
+    """Statements of a claim become a claim of their own (at least one statement stays behind)."""
+    claim = _get(session, ClaimRow, d.payload.get("claim", ""), "c")
+    refs = list(dict.fromkeys(d.payload.get("statements", [])))
+    if not refs:
+        raise DecisionError("a claim split needs the ids of the statements to move out", source=d.payload.get("claim"))
+    rows = [_get(session, StatementRow, ref, "s") for ref in refs]
+    strangers = [f"s{r.id}" for r in rows if r.claim_key != claim.key]
+    if strangers:
+        raise DecisionError(f"{', '.join(strangers)} not in claim {d.payload['claim']}", source=",".join(strangers))
+    members = session.scalar(select(func.count()).where(StatementRow.claim_key == claim.key)) or 0
+    if len(rows) >= members:
+        raise DecisionError(f"a split must leave at least one statement in {d.payload['claim']}",
+                            source=d.payload["claim"])
+    first = min(rows, key=lambda r: r.id)
+    summary = (d.payload.get("summary") or "").strip() or first.content
+    new = ClaimRow(key=_split_claim_key(d), summary=summary, status="alleged", reasons=[], origins=[], evidence=[],
+                   deniers=[], outlets=0, reports=0, first_reported=claim.first_reported)
+    session.add(new)
+    session.flush()
+    d.before = {"claim_key": claim.key}
+    d.payload = {**d.payload, "statements": refs, "claim_key": claim.key, "new_key": new.key,
+                 "new_claim": f"c{new.id}", "summary": summary}
+    session.execute(update(StatementRow).where(StatementRow.id.in_([r.id for r in rows])).values(claim_key=new.key))
+    return {claim.key, new.key}
+
+
+def split_claim_reapply(session: Session, d: DecisionRow) -> set[str]:
+    """The split-off statements stay in their own claim whatever a later ingest decided."""
+    p = d.payload
+    if session.scalar(select(ClaimRow.id).where(ClaimRow.key == p["new_key"])) is None:
+        session.add(ClaimRow(key=p["new_key"], summary=p.get("summary", ""), status="alleged", reasons=[], origins=[],
+                             evidence=[], deniers=[], outlets=0, reports=0))
+        session.flush()
+    ids = [row_id(ref, "s") for ref in p["statements"]]
+    stray = list(session.scalars(select(StatementRow).where(
+        StatementRow.id.in_(ids), or_(StatementRow.claim_key != p["new_key"], StatementRow.claim_key.is_(None)))))
+    if not stray:
+        return set()
+    affected = {r.claim_key for r in stray if r.claim_key} | {p["new_key"]}
+    for r in stray:
+        r.claim_key = p["new_key"]
+    return affected
+
+
+def split_claim_undo(session: Session, d: DecisionRow) -> set[str]:
+    """Everything in the split-off claim (later joiners too) goes back to the claim it came from."""
+    p = d.payload
+    session.execute(update(StatementRow).where(StatementRow.claim_key == p["new_key"])
+                    .values(claim_key=p["claim_key"]))
+    session.execute(delete(ClaimRow).where(ClaimRow.key == p["new_key"]))
+    return {p["claim_key"]}
+
+
 # ------------------------------------------------------------------ claim status
 def status_apply(session: Session, d: DecisionRow) -> set[str]:
     claim = _get(session, ClaimRow, d.payload.get("claim", ""), "c")
@@ -339,6 +400,7 @@ REGISTRY: dict[str, Kind] = {
     "set_speaker": Kind(speaker_apply, speaker_undo, speaker_reapply),
     "set_stance": Kind(stance_apply, stance_undo, stance_reapply),
     "move_statement": Kind(move_apply, move_undo, move_reapply),
+    "split_claim": Kind(split_claim_apply, split_claim_undo, split_claim_reapply),
     "set_claim_status": Kind(status_apply, status_undo, status_reapply, after_analysis=True),
 }
 

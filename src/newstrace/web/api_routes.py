@@ -51,25 +51,60 @@ class Move(BaseModel):
     note: str = ""
 
 
+class SplitClaim(BaseModel):
+    statements: list[str] = Field(..., min_length=1, description="Statement ids of the claim that become a new claim")
+    summary: str | None = Field(None, max_length=2000, description="The new claim's summary (default: the first statement's content)")
+    note: str = ""
+
+
 class Status(BaseModel):
     status: Literal["alleged", "corroborated", "disputed"]
     note: str = ""
 
 
+Day = Query(None, max_length=40, description="YYYY-MM-DD")
+
+
 @router.get("/overview")
-def overview(w: Workbench = Depends(wb)) -> dict:
-    return w.overview()
+def overview(since: str | None = Query(None, max_length=40, description="What changed since YYYY-MM-DD"),
+             w: Workbench = Depends(wb)) -> dict:
+    return w.overview(since)
 
 
 @router.get("/claims")
-def claims(status: str | None = None, outlet: str | None = None, page: int = PageNo, per_page: int = PerPage,
+def claims(status: str | None = None, outlet: str | None = None,
+           origin: str | None = Query(None, max_length=300, description="An origin id: e4, outlet:NAME, state:NAME"),
+           since: str | None = Day, until: str | None = Day, page: int = PageNo, per_page: int = PerPage,
            w: Workbench = Depends(wb)) -> dict:
-    return w.claims(status, outlet, page, per_page).as_dict()
+    return w.claims(status, outlet, page, per_page, origin, since, until).as_dict()
+
+
+@router.get("/claims/matrix")
+def claims_matrix(status: str | None = None, outlet: str | None = None, origin: str | None = Query(None, max_length=300),
+                  since: str | None = Day, until: str | None = Day, page: int = PageNo, per_page: int = PerPage,
+                  w: Workbench = Depends(wb)) -> dict:
+    """One page of claims x the independent origins counted on them (cells: supports, denies, hedges)."""
+    return w.claims_matrix(status, outlet, page, per_page, origin, since, until)
 
 
 @router.get("/claims/{claim_id}")
 def claim(claim_id: str, w: Workbench = Depends(wb)) -> dict:
     return w.claim(claim_id)
+
+
+@router.get("/timeline")
+def timeline(since: str | None = Day, until: str | None = Day, page: int = PageNo, per_page: int = PerPage,
+             w: Workbench = Depends(wb)) -> dict:
+    return w.timeline(since, until, page, per_page).as_dict()
+
+
+@router.get("/places")
+def places(claim: str | None = None, status: str | None = None, page: int = PageNo, per_page: int = PerPage,
+           w: Workbench = Depends(wb)) -> dict:
+    """Places named in the statements of one claim or of a page of claims (the map is on /map)."""
+    out = w.places(claim, status, page, per_page)
+    out.pop("svg")
+    return out
 
 
 @router.get("/statements")
@@ -133,6 +168,11 @@ def set_stance(statement_id: str, body: Stance, author: str = Depends(writer), w
 @router.post("/statements/{statement_id}/move", status_code=201)
 def move(statement_id: str, body: Move, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
     return w.move_statement(statement_id, body.claim, body.note, author)
+
+
+@router.post("/claims/{claim_id}/split", status_code=201)
+def split_claim(claim_id: str, body: SplitClaim, author: str = Depends(writer), w: Workbench = Depends(wb)) -> dict:
+    return w.split_claim(claim_id, body.statements, body.summary, body.note, author)
 
 
 @router.post("/claims/{claim_id}/status", status_code=201)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 
 from ..errors import FormRejected
 from .app import render
@@ -28,6 +30,16 @@ def _page_links(request: Request, page) -> dict:
             "next": link(page.page + 1) if page.page < page.pages else None}
 
 
+@dataclass(frozen=True)
+class _Paged:
+    """Where a page of a list stands, for the pager links (from `Page.as_dict()` without items)."""
+
+    page: int
+    per_page: int
+    total: int
+    pages: int
+
+
 def _check_form(request: Request, csrf: str) -> str:
     """A form write needs a logged-in session, its CSRF token, and no foreign Origin."""
     guard: Guard = request.app.state.guard
@@ -47,16 +59,35 @@ def _back(url: str) -> RedirectResponse:
 
 # ------------------------------------------------------------------ reading
 @router.get("/", response_class=HTMLResponse)
-def overview(request: Request):
-    return render(request, "overview.html", view=_wb(request).overview())
+def overview(request: Request, since: str | None = Query(None, max_length=40)):
+    return render(request, "overview.html", view=_wb(request).overview(since or None), since=since or "")
 
 
 @router.get("/claims", response_class=HTMLResponse)
-def claims(request: Request, status: str | None = None, outlet: str | None = None, page: int = Query(1, ge=1)):
+def claims(request: Request, status: str | None = None, outlet: str | None = None,
+           origin: str | None = Query(None, max_length=300), since: str | None = Query(None, max_length=40),
+           until: str | None = Query(None, max_length=40), page: int = Query(1, ge=1)):
     wb = _wb(request)
-    result = wb.claims(status or None, outlet or None, page)
-    return render(request, "claims.html", claims=result.items, pager=_page_links(request, result), status=status,
-                  outlet=outlet, outlets=wb.outlets())
+    matrix = wb.claims_matrix(status or None, outlet or None, page, 50, origin or None, since or None, until or None)
+    return render(request, "claims.html", matrix=matrix, pager=_page_links(request, _Paged(**matrix["page"])),
+                  status=status, outlet=outlet, origin=origin or "", since=since or "", until=until or "",
+                  outlets=wb.outlets())
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline(request: Request, since: str | None = Query(None, max_length=40),
+             until: str | None = Query(None, max_length=40), page: int = Query(1, ge=1)):
+    result = _wb(request).timeline(since or None, until or None, page)
+    return render(request, "timeline.html", days=result.items, pager=_page_links(request, result),
+                  since=since or "", until=until or "")
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, claim: str | None = Query(None, max_length=20), status: str | None = None,
+             page: int = Query(1, ge=1)):
+    view = _wb(request).places(claim or None, status or None, page)
+    pager = _page_links(request, _Paged(**view["page"])) if view["page"] else None
+    return render(request, "map.html", view=view, svg=Markup(view["svg"]), pager=pager, claim=claim, status=status)
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
@@ -169,6 +200,15 @@ def move(request: Request, statement_id: str, claim: str = Form(...), note: str 
     author = _check_form(request, csrf)
     _wb(request).move_statement(statement_id, claim.strip(), note, author)
     return _back(f"/claims/{claim.strip()}")
+
+
+@router.post("/claims/{claim_id}/split")
+def split_claim(request: Request, claim_id: str, statements: list[str] = Form(...), summary: str = Form(""),
+                note: str = Form(""), csrf: str = Form("")):
+    author = _check_form(request, csrf)
+    wanted = [i for chunk in statements for i in _IDS.findall(chunk)]
+    made = _wb(request).split_claim(claim_id, wanted, summary.strip() or None, note, author)
+    return _back(f"/claims/{made['payload']['new_claim']}")
 
 
 @router.post("/claims/{claim_id}/status")

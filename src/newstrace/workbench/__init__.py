@@ -14,6 +14,13 @@ from ..settings import Settings, load_settings
 from ..store.db import Database
 from . import search as _search
 from . import views
+from .changes import changes_since
+from .copies import report_relations
+from .figures import claim_figures
+from .matrix import origin_matrix
+from .neighbours import StatementVectors
+from .places import places_map
+from .timeline import timeline
 from .views import Page
 
 __all__ = ["Page", "Workbench", "open_workbench"]
@@ -26,6 +33,7 @@ class Workbench:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.db = Database(settings.db)
+        self._vectors = StatementVectors()  # nearest claims; grows with the store, built on first use
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -42,16 +50,65 @@ class Workbench:
             return fn(s, *args, **kwargs)
 
     # ------------------------------------------------------------------ reads
-    def overview(self) -> dict:
-        """Counts, claims by status, and the three most widely reported claims."""
-        return self._read(views.overview)
+    def overview(self, since: str | None = None) -> dict:
+        """Counts, claims by status, and the three most widely reported claims; with `since`
+        (YYYY-MM-DD), `changes`: reports, claims and status changes since that date."""
+        def read(session) -> dict:
+            out = views.overview(session)
+            if since is not None:
+                out["changes"] = changes_since(session, since)
+            return out
 
-    def claims(self, status: str | None = None, outlet: str | None = None, page: int = 1, per_page: int = 50) -> Page:
-        return self._read(views.list_claims, status, outlet, page, per_page)
+        return self._read(read)
+
+    def claims(self, status: str | None = None, outlet: str | None = None, page: int = 1, per_page: int = 50,
+               origin: str | None = None, since: str | None = None, until: str | None = None) -> Page:
+        """Claims, most widely reported first; filters: status, outlet, origin (an origin id such as
+        `e4` or `outlet:Velmora Courier`), first reported between `since` and `until` (YYYY-MM-DD)."""
+        return self._read(views.list_claims, status, outlet, page, per_page, origin, since, until)
+
+    def claims_matrix(self, status: str | None = None, outlet: str | None = None, page: int = 1,
+                      per_page: int = 50, origin: str | None = None, since: str | None = None,
+                      until: str | None = None) -> dict:
+        """One page of claims (same filters as `claims`) x the independent origins counted on them:
+        `columns`, `rows` (each with `cells`: supports | denies | hedges | None), `hidden`, and `page`."""
+        def read(session) -> dict:
+            listed = views.list_claims(session, status, outlet, page, per_page, origin, since, until)
+            matrix = origin_matrix(session, [c["id"] for c in listed.items], origin)
+            return {**matrix, "page": {k: v for k, v in listed.as_dict().items() if k != "items"}}
+
+        return self._read(read)
 
     def claim(self, claim_id: str) -> dict:
-        """One claim with its statements (each in its sentence, marked), origins, deniers, reasons."""
-        return self._read(views.claim, claim_id)
+        """One claim with its statements (each in its sentence, marked), origins, deniers, reasons,
+        its figures (with their series and conflicts) and, when alleged, the nearest other claims."""
+        def read(session) -> dict:
+            out = views.claim(session, claim_id)
+            key = views.claim_key(session, out["id"])
+            out["figures"] = claim_figures(session, key)
+            out["nearest"] = self._vectors.nearest_claims(session, key) if out["status"] == "alleged" else []
+            return out
+
+        return self._read(read)
+
+    def timeline(self, since: str | None = None, until: str | None = None, page: int = 1, per_page: int = 30) -> Page:
+        """A `Page` of dates, oldest first: reports and statements published, claims first reported,
+        claims whose events are dated then."""
+        return self._read(timeline, since, until, page, per_page)
+
+    def places(self, claim: str | None = None, status: str | None = None, page: int = 1, per_page: int = 50) -> dict:
+        """Places named in the statements of one claim, or of a page of claims (`status` filter):
+        `claims` (each with its `places`), `places` (each with its claims), `svg` (the offline map),
+        `far` (places too far off to draw), and `page`."""
+        def read(session) -> dict:
+            if claim:
+                views.get_claim(session, claim)  # an unknown claim is a 404, not an empty map
+                return {**places_map(session, [claim]), "page": None}
+            listed = views.list_claims(session, status, None, page, per_page)
+            return {**places_map(session, [c["id"] for c in listed.items]),
+                    "page": {k: v for k, v in listed.as_dict().items() if k != "items"}}
+
+        return self._read(read)
 
     def statements(self, speaker: str | None = None, claim: str | None = None, report: str | None = None,
                    page: int = 1, per_page: int = 50) -> Page:
@@ -68,8 +125,14 @@ class Workbench:
         return self._read(views.list_reports, outlet, page, per_page)
 
     def report(self, report_id: str, removed: bool = False) -> dict:
-        """One report's cleaned text cut into segments, statements marked; `removed`: what cleaning cut."""
-        return self._read(views.report, report_id, removed)
+        """One report's cleaned text cut into segments, statements marked, and its `copies` (relations
+        to other reports, both ways); `removed`: what cleaning cut, with raw-text offsets."""
+        def read(session) -> dict:
+            out = views.report(session, report_id, removed)
+            out["copies"] = report_relations(session, int(out["id"][1:]))
+            return out
+
+        return self._read(read)
 
     def outlets(self) -> list[str]:
         return self._read(views.outlets)
@@ -114,6 +177,14 @@ class Workbench:
 
     def move_statement(self, statement_id: str, claim_id: str, note: str = "", author: str | None = None) -> dict:
         return self._decide("move_statement", {"statement": statement_id, "claim": claim_id}, note, author)
+
+    def split_claim(self, claim_id: str, statements: Sequence[str], summary: str | None = None, note: str = "",
+                    author: str | None = None) -> dict:
+        """Move `statements` of a claim into a new claim (at least one stays); later ingests keep them
+        apart, and new statements may join either claim. The decision's payload names the new claim
+        (`new_claim`)."""
+        return self._decide("split_claim", {"claim": claim_id, "statements": list(statements), "summary": summary},
+                            note, author)
 
     def set_claim_status(self, claim_id: str, status: str, note: str = "", author: str | None = None) -> dict:
         """status: alleged | corroborated | disputed; kept over every later analysis until undone."""

@@ -5,10 +5,11 @@ Every function takes an open session and returns plain dicts (JSON-ready); ids a
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Text, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -16,6 +17,7 @@ from ..model import LedgerEntity
 from ..resolve.origins import origin_label
 from ..store.decisions import decision_dict, row_id
 from ..store.schema import ClaimRow, DecisionRow, DocumentRow, EntityRow, MentionRow, StatementRow
+from .dates import check_date
 from .highlight import http_link, segments, statement_segments
 
 MAX_PER_PAGE = 200
@@ -86,8 +88,19 @@ def _claim_item(c: ClaimRow) -> dict:
             "evidence": list(c.evidence)}
 
 
+def _like_json_item(value: str) -> str:
+    """A LIKE pattern for one string inside a stored JSON list (stored as json.dumps writes it)."""
+    quoted = json.dumps(value)
+    return "%" + quoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def list_claims(session: Session, status: str | None = None, outlet: str | None = None,
-                page: int = 1, per_page: int = 50) -> Page:
+                page: int = 1, per_page: int = 50, origin: str | None = None,
+                since: str | None = None, until: str | None = None) -> Page:
+    """Claims with statements, most widely reported first; filters: status, an outlet carrying it,
+    an origin counted on it (supporting, hedging or denying), first reported on or after `since`
+    and on or before `until` (YYYY-MM-DD)."""
+    since, until = check_date(since, "since"), check_date(until, "until")
     page, per_page, limit, offset = bounds(page, per_page)
     q = select(ClaimRow).where(_has_statements())
     if status:
@@ -95,6 +108,14 @@ def list_claims(session: Session, status: str | None = None, outlet: str | None 
     if outlet:
         q = q.where(exists().where(StatementRow.claim_key == ClaimRow.key, StatementRow.document_id == DocumentRow.id,
                                    DocumentRow.outlet == outlet))
+    if origin:
+        pattern = _like_json_item(origin)
+        q = q.where(or_(cast(ClaimRow.origins, Text).like(pattern, escape="\\"),
+                        cast(ClaimRow.deniers, Text).like(pattern, escape="\\")))
+    if since:
+        q = q.where(ClaimRow.first_reported >= since)
+    if until:
+        q = q.where(ClaimRow.first_reported <= until)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = session.scalars(q.order_by(ClaimRow.outlets.desc(), ClaimRow.id).limit(limit).offset(offset)).all()
     return Page([_claim_item(c) for c in rows], page, per_page, total)
@@ -102,6 +123,15 @@ def list_claims(session: Session, status: str | None = None, outlet: str | None 
 
 def outlets(session: Session) -> list[str]:
     return [o for o in session.scalars(select(DocumentRow.outlet).distinct().order_by(DocumentRow.outlet)) if o]
+
+
+def get_claim(session: Session, ref: str) -> ClaimRow:
+    """The claim row of a ledger id (NotFound / DecisionError for an unknown or malformed id)."""
+    return _get(session, ClaimRow, ref, "c")
+
+
+def claim_key(session: Session, ref: str) -> str:
+    return get_claim(session, ref).key
 
 
 def claim(session: Session, ref: str) -> dict:
@@ -213,7 +243,9 @@ def report(session: Session, ref: str, removed: bool = False) -> dict:
     out = {**_report_item(d), "text": d.clean_text, "segments": segments(d.clean_text, marks),
            "statements": len(rows)}
     if removed:
-        out["removed"] = [{"kind": r.kind, "text": r.text, "reason": r.reason} for r in d.removals]
+        # offsets are into the raw text (what was fetched or read), which the store keeps
+        out["removed"] = [{"kind": r.kind, "text": r.text, "reason": r.reason, "start": r.start, "end": r.end}
+                          for r in sorted(d.removals, key=lambda r: r.start)]
     return out
 
 

@@ -1,0 +1,116 @@
+"""The claims x origins matrix: for one page of claims, each independent origin's stance toward each.
+
+Columns are the origins the stored claim analysis counted (`claims.origins`, `claims.deniers`), so
+the matrix never disagrees with a claim's status.  A denier denies; a counted origin supports,
+unless every statement it gave the claim hedges (the analysis lists hedgers after supporters
+without marking them, so the statements are read again for that, through the same
+`statement_origins` the analysis uses, on the page's statements and their speakers' chains only).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..model import Ledger, LedgerDocument, LedgerEntity, LedgerStatement
+from ..resolve.origins import headline_statements, independence_key, origin_label, statement_origins
+from ..store.schema import ClaimRow, DocumentRow, EntityRow, StatementRow
+
+MAX_COLUMNS = 24  # origins shown side by side; the rest are counted, and reachable by the origin filter
+_CHAIN_LEVELS = 12  # institution levels followed up from a speaker (as the origin analysis does)
+_TITLE_CHARS = 400  # of each report's text: enough to recognise a statement read from its headline
+STANCE_WORD = {"support": "supports", "deny": "denies", "hedge": "hedges"}
+
+
+def _entities(session: Session, speaker_keys: set[str]) -> tuple[dict[str, LedgerEntity], dict[str, str]]:
+    """(ledger id -> entity, key -> ledger id) for the speakers, everything above them, and every
+    country (the origin rules look countries up by name)."""
+    rows: dict[str, EntityRow] = {}
+    frontier = {k for k in speaker_keys if k}
+    for _ in range(_CHAIN_LEVELS):
+        if not frontier:
+            break
+        found = session.scalars(select(EntityRow).where(EntityRow.key.in_(sorted(frontier)))).all()
+        rows.update((r.key, r) for r in found)
+        frontier = {r.parent for r in found if r.parent and r.parent not in rows}
+    for r in session.scalars(select(EntityRow).where(EntityRow.type == "GPE", EntityRow.parent.is_(None))):
+        rows.setdefault(r.key, r)
+    ids = {k: f"e{r.id}" for k, r in rows.items()}
+    ents = {ids[k]: LedgerEntity(id=ids[k], name=r.name, type=r.type, aliases=tuple(r.aliases), roles=tuple(r.roles),
+                                 country=r.country, parent=ids.get(r.parent) if r.parent else None)
+            for k, r in rows.items()}
+    return ents, ids
+
+
+def _hedging_only(session: Session, claims: list[ClaimRow]) -> dict[str, set[str]]:
+    """claim key -> independence keys of origins whose every counted statement on it hedges."""
+    keys = [c.key for c in claims]
+    st_rows = session.scalars(select(StatementRow).where(StatementRow.claim_key.in_(keys))).all()
+    if not st_rows:
+        return {}
+    ents, ids = _entities(session, {s.speaker_key for s in st_rows if s.speaker_key})
+    doc_ids = sorted({s.document_id for s in st_rows})
+    docs = tuple(LedgerDocument(id=f"d{i}", source="", title=t, outlet=o, published=p, published_from="none",
+                                text=head or "")
+                 for i, t, o, p, head in session.execute(
+                     select(DocumentRow.id, DocumentRow.title, DocumentRow.outlet, DocumentRow.published,
+                            func.substr(DocumentRow.clean_text, 1, _TITLE_CHARS))
+                     .where(DocumentRow.id.in_(doc_ids))))
+    claim_ids = {c.key: f"c{c.id}" for c in claims}
+    statements = tuple(
+        LedgerStatement(id=f"s{s.id}", document=f"d{s.document_id}", sentence=s.sentence_text,
+                        sentence_index=s.sentence_index, speaker=ids.get(s.speaker_key) if s.speaker_key else None,
+                        speaker_text=s.speaker_text, cue=s.cue, stance=s.stance, content=s.content, start=s.start,
+                        end=s.end, quote_type=s.quote_type, cited_source=s.cited_source,
+                        claim=claim_ids.get(s.claim_key), claim_stance=s.claim_stance)
+        for s in st_rows)
+    ledger = Ledger(documents=docs, entities=tuple(ents.values()), statements=statements)
+    origins = statement_origins(ledger)
+    headlines = headline_statements(ledger)
+    stances: dict[tuple[str, str], set[str]] = {}
+    for s, st in zip(st_rows, statements):
+        if st.id not in headlines:
+            stances.setdefault((s.claim_key, independence_key(origins[st.id])), set()).add(s.claim_stance or "support")
+    out: dict[str, set[str]] = {}
+    for (claim_key, origin), seen in stances.items():
+        if seen == {"hedge"}:
+            out.setdefault(claim_key, set()).add(origin)
+    return out
+
+
+def origin_matrix(session: Session, claim_ids: list[str], origin: str | None = None) -> dict:
+    """{columns: [{id, label, entity, claims}], rows: [{id, summary, status, outlets, reports,
+    first_reported, cells: [stance word | None]}],
+    hidden: origins left out} for the claims `claim_ids` (one page), in that order; `origin` (an
+    origin id, from the origin filter) comes first."""
+    nums = [int(c[1:]) for c in claim_ids if c[1:].isdigit()]
+    by_id = {r.id: r for r in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(nums)))} if nums else {}
+    claims = [by_id[n] for n in nums if n in by_id]
+    hedging = _hedging_only(session, claims)
+    cells: dict[str, dict[str, str]] = {}
+    first_seen: dict[str, str] = {}  # independence key -> the origin id shown for it
+    counts: Counter = Counter()
+    for c in claims:
+        row: dict[str, str] = {}
+        for o in c.deniers:
+            row[independence_key(o)] = "denies"
+            first_seen.setdefault(independence_key(o), o)
+        for o in c.origins:
+            key = independence_key(o)
+            first_seen.setdefault(key, o)
+            row.setdefault(key, "hedges" if key in hedging.get(c.key, set()) else "supports")
+        cells[c.key] = row
+        counts.update(row.keys())
+    wanted = independence_key(origin) if origin else None
+    order = sorted(counts, key=lambda k: (k != wanted, -counts[k], first_seen[k]))
+    shown = order[:MAX_COLUMNS]
+    refs = [first_seen[k] for k in shown]
+    named = {f"e{i}": LedgerEntity(id=f"e{i}", name=n, type=t) for i, n, t in session.execute(
+        select(EntityRow.id, EntityRow.name, EntityRow.type)
+        .where(EntityRow.id.in_([int(o[1:]) for o in refs if o.startswith("e") and o[1:].isdigit()])))}
+    columns = [{"id": o, "label": origin_label(o, named), "entity": o in named, "claims": counts[k]}
+               for k, o in zip(shown, refs)]
+    rows = [{"id": f"c{c.id}", "summary": c.summary, "status": c.status, "outlets": c.outlets, "reports": c.reports,
+             "first_reported": c.first_reported, "cells": [cells[c.key].get(k) for k in shown]} for c in claims]
+    return {"columns": columns, "rows": rows, "hidden": len(order) - len(shown)}
