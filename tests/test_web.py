@@ -62,7 +62,11 @@ def page_urls(wb) -> list[str]:
             f"/entities/{entity}", "/search?q=inspectors", "/search?q=", "/decisions", "/login",
             "/api/overview", "/api/claims", f"/api/claims/{claim}", "/api/entities", f"/api/entities/{entity}",
             "/api/statements", f"/api/statements?claim={claim}", "/api/reports", f"/api/reports/{report}",
-            "/api/search?q=ships", "/api/decisions", "/openapi.json", "/static/style.css"]
+            "/api/search?q=ships", "/api/decisions", "/openapi.json", "/static/style.css",
+            "/?since=2026-03-04", "/claims?origin=e1", "/claims?since=2026-03-04&until=2026-03-06", "/timeline",
+            "/timeline?since=2026-03-04&until=2026-03-05", "/map", f"/map?claim={claim}", "/map?status=disputed",
+            "/api/overview?since=2026-03-01", "/api/claims/matrix", "/api/claims?origin=e1&since=2026-03-01",
+            "/api/timeline", "/api/places", f"/api/places?claim={claim}"]
 
 
 def test_every_page_and_api_call_answers_with_security_headers(client, wb):
@@ -73,7 +77,8 @@ def test_every_page_and_api_call_answers_with_security_headers(client, wb):
         assert response.headers["x-content-type-options"] == "nosniff"
     spec = client.get("/openapi.json").json()
     assert {"/api/claims", "/api/claims/{claim_id}", "/api/entities", "/api/statements", "/api/reports",
-            "/api/search", "/api/entities/merge"} <= set(spec["paths"])
+            "/api/search", "/api/entities/merge", "/api/claims/matrix", "/api/timeline", "/api/places",
+            "/api/claims/{claim_id}/split"} <= set(spec["paths"])
 
 
 def test_lists_paginate(client, wb):
@@ -161,6 +166,8 @@ class LiveMarkup(HTMLParser):
         self.found: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "svg" and ("class", "placemap") in attrs:
+            return  # the map page's own drawing (report/svgmap.py escapes every name in it)
         if tag in ("script", "iframe", "img", "object", "embed", "svg", "b"):
             self.found.append(f"<{tag}>")
         for name, value in attrs:
@@ -180,10 +187,10 @@ def test_a_hostile_report_reaches_no_page_live(client, wb):
     hostile = next(r for r in wb.reports(per_page=200).items if r["source"].endswith("05-hostile.html"))
     assert hostile["url"] is None  # its javascript: URL is never offered as a link
     urls = [f"/reports/{hostile['id']}", f"/reports/{hostile['id']}?removed=1", "/reports", "/claims",
-            "/search?q=quiet", "/search?q=script", "/entities?q=dorn", "/",
-            f"/claims?outlet={hostile['outlet']}"]
+            "/search?q=quiet", "/search?q=script", "/entities?q=dorn", "/", "/?since=2020-01-01",
+            f"/claims?outlet={hostile['outlet']}", "/timeline", "/map"]
     claims = {s["claim"] for s in wb.statements(report=hostile["id"], per_page=200).items if s["claim"]}
-    urls += [f"/claims/{c}" for c in claims]
+    urls += [f"/claims/{c}" for c in claims] + [f"/map?claim={c}" for c in claims]
     urls += [f"/entities/{e['id']}" for e in wb.entities(q="dorn").items]
     shown = 0
     for url in urls:
@@ -193,6 +200,74 @@ def test_a_hostile_report_reaches_no_page_live(client, wb):
     assert shown > 0  # the payload text is shown, escaped, not dropped silently
     api = client.get(f"/api/reports/{hostile['id']}").json()
     assert api["url"] is None
+
+
+def test_bad_dates_answer_400_naming_the_parameter(client):
+    for url in ("/?since=2026-13-01", "/claims?until=tomorrow", "/timeline?since=2026-02-30"):
+        page = client.get(url)
+        assert page.status_code == 400, url
+        assert "E041" in page.text and "YYYY-MM-DD" in page.text
+    for url in ("/api/overview?since=x", "/api/claims?since=03/04/2026", "/api/timeline?until=2026-1-1"):
+        body = client.get(url)
+        assert body.status_code == 400 and body.json()["error"]["code"] == "E041", url
+        assert "is not a date; give YYYY-MM-DD" in body.json()["error"]["message"]
+
+
+def test_claims_page_is_a_claims_by_origins_matrix_with_filters(client, wb):
+    matrix = client.get("/api/claims/matrix?per_page=200").json()
+    page = client.get("/claims").text
+    assert page.count('class="claim-link"') == len(matrix["rows"]) == matrix["page"]["total"]
+    for column in matrix["columns"]:
+        assert f'href="/claims?origin={column["id"]}"' in page
+    cells = [c for r in matrix["rows"] for c in r["cells"] if c]
+    for word in set(cells):
+        assert page.count(f'<td class="cell {word}"') == cells.count(word)
+    origin = matrix["columns"][0]["id"]
+    filtered = client.get(f"/claims?origin={origin}").text
+    assert filtered.count('class="claim-link"') == wb.claims(origin=origin).total < len(matrix["rows"])
+    for name in ("origin", "since", "until", "status", "outlet"):
+        assert f'name="{name}"' in page
+    overview = client.get("/?since=2026-03-05").text
+    assert "Reports since 2026-03-05 (2)" in overview and "Claims first reported since 2026-03-05" in overview
+
+
+def test_split_a_claim_by_api_and_by_form(client, wb):
+    claim = max(wb.claims(per_page=200).items, key=lambda c: len(wb.claim(c["id"])["statements"]))
+    ids = [s["id"] for s in wb.claim(claim["id"])["statements"]]
+    body = {"statements": ids[-1:], "note": "another event"}
+    assert client.post(f"/api/claims/{claim['id']}/split", json=body).status_code == 401
+    made = client.post(f"/api/claims/{claim['id']}/split", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert made.status_code == 201 and made.json()["kind"] == "split_claim"
+    new = made.json()["payload"]["new_claim"]
+    assert [s["id"] for s in client.get(f"/api/claims/{new}").json()["statements"]] == ids[-1:]
+    everything = client.post(f"/api/claims/{claim['id']}/split", json={"statements": ids[:-1]},
+                             headers={"Authorization": f"Bearer {TOKEN}"})
+    assert everything.status_code == 400 and "at least one statement" in everything.json()["error"]["message"]
+
+    csrf = logged_in(client)
+    page = client.get(f"/claims/{claim['id']}").text
+    assert 'id="split-form"' in page and page.count('form="split-form"') == len(ids) - 1
+    form = {"statements": ids[:1], "note": "a separate account", "summary": "", "csrf": csrf}
+    assert client.post(f"/claims/{claim['id']}/split", data={**form, "csrf": ""}).status_code == 403
+    done = client.post(f"/claims/{claim['id']}/split", data=form, follow_redirects=False)
+    assert done.status_code == 303
+    second = done.headers["location"].rsplit("/", 1)[1]
+    assert [s["id"] for s in wb.claim(second)["statements"]] == ids[:1]
+    assert "a separate account" in client.get("/decisions").text
+
+
+def test_claim_page_shows_figures_and_nearest_claims_and_the_report_its_copies(client, wb):
+    claims = [wb.claim(c["id"]) for c in wb.claims(per_page=200).items]
+    counted = next(c for c in claims if c["figures"]["figures"])
+    page = client.get(f"/claims/{counted['id']}").text
+    assert "Figures (" in page and counted["figures"]["figures"][0]["text"] in page
+    alleged = next(c for c in claims if c["nearest"])
+    page = client.get(f"/claims/{alleged['id']}").text
+    assert "Claims it may belong with" in page and f'href="/claims/{alleged["nearest"][0]["id"]}"' in page
+    report = wb.reports().items[0]["id"]
+    assert "Copies and relays" in client.get(f"/reports/{report}").text
+    assert "raw characters" in client.get(f"/reports/{report}?removed=1").text or \
+        not wb.report(report, removed=True)["removed"]
 
 
 def _serve(db: str, host: str, env: dict) -> tuple[subprocess.Popen, int, str]:

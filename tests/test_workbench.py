@@ -188,3 +188,169 @@ def test_postgres_search_and_merge_undo(pg_url):
         assert spoken_by(wb, ana["id"]) > before
         wb.undo(d["id"])
         assert spoken_by(wb, ana["id"]) == before and wb.entity(initial["id"])["name"] == "A. Kessler"
+
+
+# ------------------------------------------------------------------ issue 11, items 1-7
+RELAY = ROOT / "tests" / "data" / "workbench_relay"
+
+
+def statements_of(wb, claim_id: str) -> set[str]:
+    return {s["id"] for s in wb.claim(claim_id)["statements"]}
+
+
+def test_split_claim_survives_a_later_ingest_and_undo_restores_it(wb):
+    claim = max(wb.claims(per_page=200).items, key=lambda c: len(statements_of(wb, c["id"])))
+    members = wb.claim(claim["id"])["statements"]
+    assert len(members) >= 3
+    wire = {s["id"] for s in members if s["outlet"] == "Northern Wire"}  # the union's two statements
+    assert 0 < len(wire) < len(members)
+    d = wb.split_claim(claim["id"], sorted(wire), note="the union's account is a claim of its own", author="test")
+    new_id = d["payload"]["new_claim"]
+    assert d["kind"] == "split_claim" and d["active"] and new_id != claim["id"]
+    assert statements_of(wb, new_id) == wire
+    assert statements_of(wb, claim["id"]) == {s["id"] for s in members} - wire
+    split_off = wb.claim(new_id)
+    assert split_off["summary"] and split_off["status"] in ("alleged", "corroborated", "disputed")
+    assert split_off["reasons"]  # analysed at once, like every correction
+
+    assert wb.ingest([str(MORE)]).count("stored") == 1
+    assert wire <= statements_of(wb, new_id)  # the split held over the ingest
+    assert not wire & statements_of(wb, claim["id"])
+
+    wb.undo(d["id"], author="test")
+    assert {s["id"] for s in members} <= statements_of(wb, claim["id"])
+    with pytest.raises(NotFound):
+        wb.claim(new_id)
+
+
+def test_bad_claim_splits_name_the_problem_and_change_nothing(wb):
+    claim = max(wb.claims(per_page=200).items, key=lambda c: len(statements_of(wb, c["id"])))
+    mine = sorted(statements_of(wb, claim["id"]), key=lambda s: int(s[1:]))
+    stranger = next(s["id"] for s in wb.statements(per_page=200).items if s["id"] not in mine)
+    for ids, words in ((mine, "at least one statement"), ([stranger], "not in claim"), ([], "needs the ids")):
+        with pytest.raises(DecisionError) as info:
+            wb.split_claim(claim["id"], ids)
+        assert words in str(info.value) and info.value.code == "E061"
+    assert wb.decisions().total == 0 and statements_of(wb, claim["id"]) == set(mine)
+
+
+def test_claims_filter_by_origin_and_date_and_the_matrix_agrees_with_the_status(wb):
+    from newstrace.errors import OptionError
+
+    ministry = entity_named(wb, "Ministry of Trade")["id"]
+    by_ministry = wb.claims(origin=ministry, per_page=200)
+    assert by_ministry.total >= 1
+    assert all(ministry in {o["id"] for o in wb.claim(c["id"])["origins"] + wb.claim(c["id"])["deniers"]}
+               for c in by_ministry.items)
+    assert wb.claims(origin="e99999").total == 0
+    late = wb.claims(since="2026-03-05", per_page=200)
+    assert late.total > 0 and all(c["first_reported"] >= "2026-03-05" for c in late.items)
+    early = wb.claims(until="2026-03-04", per_page=200)
+    assert late.total + early.total == wb.claims(per_page=200).total
+    with pytest.raises(OptionError) as info:
+        wb.claims(since="2026-02-30")
+    assert info.value.code == "E041" and "YYYY-MM-DD" in str(info.value)
+
+    matrix = wb.claims_matrix(per_page=200)
+    assert matrix["page"]["total"] == wb.claims().total and len(matrix["rows"]) == matrix["page"]["total"]
+    columns = [c["id"] for c in matrix["columns"]]
+    for row in matrix["rows"]:
+        claim = wb.claim(row["id"])
+        deniers = {o["id"] for o in claim["deniers"]}
+        cells = dict(zip(columns, row["cells"]))
+        assert {o for o, cell in cells.items() if cell == "denies"} == deniers
+        assert {o for o, cell in cells.items() if cell in ("supports", "hedges")} == {o["id"] for o in claim["origins"]}
+        assert (row["status"] == "disputed") == bool(deniers)
+    assert {cell for row in matrix["rows"] for cell in row["cells"]} >= {"supports", "denies", None}
+    first = wb.claims_matrix(origin=ministry)["columns"][0]
+    assert first["id"] == ministry and first["label"] == "Ministry of Trade"
+
+
+def test_what_changed_since_a_date(wb):
+    from newstrace.errors import OptionError
+
+    quiet = wb.overview(since="2026-03-07")["changes"]
+    assert (quiet["reports_total"], quiet["claims_total"], quiet["status_changes"]) == (0, 0, [])
+    assert "changes" not in wb.overview()
+    known = {r["id"] for r in wb.reports().items}
+    wb.ingest([str(MORE)])  # undated (so counted from its ingest): a denial of an alleged claim
+    changes = wb.overview(since="2026-03-07")["changes"]
+    assert changes["reports_total"] == 1 and changes["reports"][0]["id"] not in known
+    moved = [c for c in changes["status_changes"] if c["why"] == "reports published since"]
+    assert moved and all(c["was"] != c["now"] and wb.claim(c["id"])["status"] == c["now"] for c in moved)
+    claim = wb.claims().items[0]["id"]
+    wb.set_claim_status(claim, "corroborated", note="records seen", author="test")
+    by_hand = [c for c in wb.overview(since="2026-01-01")["changes"]["status_changes"] if c["why"].startswith("set by hand")]
+    assert [(c["id"], c["now"]) for c in by_hand] == [(claim, "corroborated")] and "records seen" in by_hand[0]["why"]
+    with pytest.raises(OptionError):
+        wb.overview(since="yesterday")
+
+
+def test_a_claim_shows_its_figures_and_an_alleged_one_its_nearest_claims(wb):
+    with_figures = [wb.claim(c["id"]) for c in wb.claims(per_page=200).items]
+    with_figures = [c for c in with_figures if c["figures"]["figures"]]
+    assert with_figures
+    f = with_figures[0]["figures"]["figures"][0]
+    assert f["values"] == "3" and f["counted"] == "cargo ships" and f["statement"] in statements_of(wb, with_figures[0]["id"])
+    for c in wb.claims(per_page=200).items:
+        claim = wb.claim(c["id"])
+        if claim["status"] != "alleged":
+            assert claim["nearest"] == []
+            continue
+        for n in claim["nearest"]:
+            assert n["id"] != claim["id"] and 0.45 <= n["similarity"] <= 1.0
+            assert n["via"][0] in statements_of(wb, claim["id"]) and n["via"][1] in statements_of(wb, n["id"])
+    permits = next(c for c in wb.claims(per_page=200).items if "permits" in c["summary"])
+    assert wb.claim(permits["id"])["nearest"]  # "inspectors checked three grain ships" is near the held ships
+    before = wb._vectors.size()
+    wb.ingest([str(MORE)])  # the index catches up with statements stored since, on the next call
+    wb.claim(permits["id"])
+    clustered = sum(1 for s in wb.statements(per_page=200).items if s["claim"])  # those have vectors
+    assert before < wb._vectors.size() == clustered
+
+
+def test_timeline_places_and_copies(wb):
+    days = wb.timeline().items
+    assert [d["date"] for d in days] == sorted(d["date"] for d in days)
+    assert [(d["date"], d["reports"]) for d in days if d["reports"]] == [("2026-03-03", 1), ("2026-03-04", 1),
+                                                                         ("2026-03-06", 1)]
+    assert sum(d["statements"] for d in days) == wb.statements().total
+    assert sum(d["first_total"] for d in days) == wb.claims().total
+    assert [d["date"] for d in wb.timeline(since="2026-03-04", until="2026-03-04").items] == ["2026-03-04"]
+
+    wb.ingest([str(RELAY)])  # a copy of the union report that names Lisbon
+    copy = next(r for r in wb.reports().items if r["outlet"] == "Harbour Post")
+    original = next(r for r in wb.reports().items if r["outlet"] == "Northern Wire")
+    relations = wb.report(copy["id"])["copies"]
+    assert [(r["report"], r["direction"]) for r in relations] == [(original["id"], "repeats")]
+    assert relations[0]["kind"] in ("exact", "near_duplicate", "syndicated", "shared_passage")
+    assert [(r["report"], r["direction"]) for r in wb.report(original["id"])["copies"]] == [(copy["id"], "repeated_by")]
+
+    view = wb.places(per_page=200)
+    lisbon = next(p for p in view["places"] if p["name"] == "Lisbon")
+    assert round(lisbon["lat"]) == 39 and lisbon["claims"]
+    assert "<svg" in view["svg"] and 'data-name="Lisbon"' in view["svg"]
+    one = wb.places(claim=lisbon["claims"][0])
+    assert [p["name"] for c in one["claims"] for p in c["places"]] == ["Lisbon"]
+    with pytest.raises(NotFound):
+        wb.places(claim="c99999")
+    removed = wb.report(copy["id"], removed=True)["removed"]
+    assert all(r["start"] < r["end"] for r in removed)
+
+
+@pytest.mark.postgres
+def test_postgres_origin_filter_matrix_changes_and_split(pg_url):
+    with newstrace.open(pg_url) as wb:
+        wb.ingest([str(STORY)])
+        ministry = entity_named(wb, "Ministry of Trade")["id"]
+        assert wb.claims(origin=ministry).total >= 1 and wb.claims(origin="e99999").total == 0
+        assert wb.claims(since="2026-03-05").total > 0
+        assert {"supports", "denies"} <= {c for r in wb.claims_matrix()["rows"] for c in r["cells"]}
+        assert wb.overview(since="2026-03-05")["changes"]["reports_total"] == 1
+        claim = max(wb.claims(per_page=200).items, key=lambda c: len(statements_of(wb, c["id"])))
+        keep, *move = sorted(statements_of(wb, claim["id"]))
+        d = wb.split_claim(claim["id"], move)
+        assert statements_of(wb, d["payload"]["new_claim"]) == set(move)
+        wb.undo(d["id"])
+        assert statements_of(wb, claim["id"]) == {keep, *move}
+        assert wb.timeline().total >= 3

@@ -62,7 +62,9 @@ class Status(BaseModel):
     note: str = ""
 
 
-Day = Query(None, max_length=40, description="YYYY-MM-DD")
+def _day(what: str):
+    """A date parameter (each parameter needs its own Query object)."""
+    return Query(None, max_length=40, description=f"{what} (YYYY-MM-DD)")
 
 
 @router.get("/overview")
@@ -74,15 +76,17 @@ def overview(since: str | None = Query(None, max_length=40, description="What ch
 @router.get("/claims")
 def claims(status: str | None = None, outlet: str | None = None,
            origin: str | None = Query(None, max_length=300, description="An origin id: e4, outlet:NAME, state:NAME"),
-           since: str | None = Day, until: str | None = Day, page: int = PageNo, per_page: int = PerPage,
+           since: str | None = _day("First reported on or after"),
+           until: str | None = _day("First reported on or before"), page: int = PageNo, per_page: int = PerPage,
            w: Workbench = Depends(wb)) -> dict:
     return w.claims(status, outlet, page, per_page, origin, since, until).as_dict()
 
 
 @router.get("/claims/matrix")
 def claims_matrix(status: str | None = None, outlet: str | None = None, origin: str | None = Query(None, max_length=300),
-                  since: str | None = Day, until: str | None = Day, page: int = PageNo, per_page: int = PerPage,
-                  w: Workbench = Depends(wb)) -> dict:
+                  since: str | None = _day("First reported on or after"),
+                  until: str | None = _day("First reported on or before"), page: int = PageNo,
+                  per_page: int = PerPage, w: Workbench = Depends(wb)) -> dict:
     """One page of claims x the independent origins counted on them (cells: supports, denies, hedges)."""
     return w.claims_matrix(status, outlet, page, per_page, origin, since, until)
 
@@ -93,7 +97,7 @@ def claim(claim_id: str, w: Workbench = Depends(wb)) -> dict:
 
 
 @router.get("/timeline")
-def timeline(since: str | None = Day, until: str | None = Day, page: int = PageNo, per_page: int = PerPage,
+def timeline(since: str | None = _day("From"), until: str | None = _day("To"), page: int = PageNo, per_page: int = PerPage,
              w: Workbench = Depends(wb)) -> dict:
     return w.timeline(since, until, page, per_page).as_dict()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ..model import Ledger
@@ -68,18 +68,20 @@ def _summary(session: Session, payload: dict) -> str:
 
 
 def _by_reports(session: Session, since: str) -> list[dict]:
-    """Claims first reported before `since` whose automatic status differs with and without the
-    reports since."""
-    touched = (select(ClaimRow.key).where(
-        ClaimRow.first_reported < since,
-        exists().where(StatementRow.claim_key == ClaimRow.key, StatementRow.document_id == DocumentRow.id,
-                       _since_filter(since)))
-        .order_by(ClaimRow.outlets.desc(), ClaimRow.id).limit(MAX_REANALYSED))
+    """Claims carried by reports before `since` and since, whose automatic status differs with and
+    without the reports since."""
+    said = lambda when: exists().where(  # noqa: E731
+        StatementRow.claim_key == ClaimRow.key, StatementRow.document_id == DocumentRow.id, when)
+    touched = (select(ClaimRow.key).where(said(not_(_since_filter(since))), said(_since_filter(since)))
+               .order_by(ClaimRow.outlets.desc(), ClaimRow.id).limit(MAX_REANALYSED))
     keys = list(session.scalars(touched))
     if not keys:
         return []
     now = load_ledger(session, claim_keys=keys)
-    before_docs = {d.id for d in now.documents if d.published and d.published < since}
+    nums = sorted(int(d.id[1:]) for d in now.documents)
+    later = {f"d{i}" for i in session.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(nums),
+                                                                         _since_filter(since)))}
+    before_docs = {d.id for d in now.documents} - later
     before = _only_documents(now, before_docs)
     was = {c.id: c.status for c in analyse_claims(before).claims}
     current = {c.id: c for c in now.claims}
