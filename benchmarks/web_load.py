@@ -4,8 +4,10 @@ usage: python benchmarks/web_load.py --db STORE [--clients 20] [--seconds 20] [-
 
 Starts `newstrace --db STORE serve` as a child process on 127.0.0.1 (a real uvicorn server, one
 process, as a user runs it), reads the store's ids once through the API, then `--clients` threads
-each loop over a fixed mix of pages and API calls (overview, claims list and filters, a claim,
-reports, a report, entities, an entity, search, decisions; the same as JSON) for `--seconds`.
+each loop over a fixed mix of pages and API calls (overview and what changed since a date, the
+claims matrix and its filters by status, outlet, origin and date, a claim, an alleged claim with
+its nearest claims, timeline, map, reports, a report, entities, an entity, search, decisions; the
+same as JSON) for `--seconds`.  A synthetic large store: benchmarks/web_store.py.
 Prints requests, throughput, p50 / p95 per kind, and last `p99 N ms, errors N` (an error: any
 status other than 200, or a failed connection).  Target (issue 11): p99 <= 500 ms, 0 errors.
 """
@@ -58,13 +60,22 @@ def build_mix(base: str) -> list[tuple[str, str]]:
     reports = [r["id"] for r in api.get("/api/reports?per_page=50").json()["items"]] or ["d1"]
     outlet = next((r["outlet"] for r in api.get("/api/reports?per_page=50").json()["items"] if r["outlet"]), "")
     word = "said"
+    alleged = [c["id"] for c in api.get("/api/claims?status=alleged&per_page=10").json()["items"]]
+    origin = next(iter(api.get("/api/claims/matrix?per_page=10").json()["columns"]), {}).get("id", "")
+    days = [r["published"] for r in api.get("/api/reports?per_page=50").json()["items"] if r["published"]]
+    since = days[len(days) // 2] if days else "2020-01-01"
     mix = [("page overview", "/"), ("page claims", "/claims"), ("page claims filtered", "/claims?status=disputed"),
            ("page claims outlet", f"/claims?outlet={outlet}"), ("page reports", "/reports"),
+           ("page overview since", f"/?since={since}"), ("page claims origin", f"/claims?origin={origin}"),
+           ("page claims dates", f"/claims?since={since}"), ("page timeline", "/timeline"), ("page map", "/map"),
+           ("api matrix", "/api/claims/matrix"), ("api timeline", "/api/timeline"), ("api places", "/api/places"),
            ("page entities", "/entities"), ("page search", f"/search?q={word}"), ("page decisions", "/decisions"),
            ("api claims", "/api/claims"), ("api statements", "/api/statements"), ("api entities", "/api/entities"),
            ("api reports", "/api/reports"), ("api search", f"/api/search?q={word}")]
     for c in claims[:10]:
-        mix += [("page claim", f"/claims/{c}"), ("api claim", f"/api/claims/{c}")]
+        mix += [("page claim", f"/claims/{c}"), ("api claim", f"/api/claims/{c}"), ("page claim map", f"/map?claim={c}")]
+    for c in alleged[:5]:
+        mix += [("page alleged claim", f"/claims/{c}")]
     for e in entities[:10]:
         mix += [("page entity", f"/entities/{e}")]
     for r in reports[:10]:

@@ -14,6 +14,7 @@ from .app import render
 from .security import COOKIE, Guard
 
 router = APIRouter(include_in_schema=False)
+STATEMENTS_PER_PAGE = 100  # of a claim page (a claim a whole story repeats can hold thousands)
 _IDS = re.compile(r"[a-z]\d+")
 
 
@@ -91,8 +92,9 @@ def map_page(request: Request, claim: str | None = Query(None, max_length=20), s
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim(request: Request, claim_id: str):
-    return render(request, "claim.html", claim=_wb(request).claim(claim_id))
+def claim(request: Request, claim_id: str, page: int = Query(1, ge=1)):
+    view = _wb(request).claim(claim_id, page, STATEMENTS_PER_PAGE, wait=False)
+    return render(request, "claim.html", claim=view, pager=_page_links(request, _Paged(**view["statements_page"])))
 
 
 @router.get("/reports", response_class=HTMLResponse)

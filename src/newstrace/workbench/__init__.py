@@ -17,7 +17,7 @@ from . import views
 from .changes import changes_since
 from .copies import report_relations
 from .figures import claim_figures
-from .matrix import origin_matrix
+from .matrix import OriginCache, origin_matrix
 from .neighbours import StatementVectors
 from .places import places_map
 from .timeline import timeline
@@ -34,6 +34,7 @@ class Workbench:
         self.settings = settings
         self.db = Database(settings.db)
         self._vectors = StatementVectors()  # nearest claims; grows with the store, built on first use
+        self._said = OriginCache()  # statement origins of claims that did not change (matrix, changes)
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -56,7 +57,7 @@ class Workbench:
         def read(session) -> dict:
             out = views.overview(session)
             if since is not None:
-                out["changes"] = changes_since(session, since)
+                out["changes"] = changes_since(session, since, self._said)
             return out
 
         return self._read(read)
@@ -74,22 +75,31 @@ class Workbench:
         `columns`, `rows` (each with `cells`: supports | denies | hedges | None), `hidden`, and `page`."""
         def read(session) -> dict:
             listed = views.list_claims(session, status, outlet, page, per_page, origin, since, until)
-            matrix = origin_matrix(session, [c["id"] for c in listed.items], origin)
+            matrix = origin_matrix(session, [c["id"] for c in listed.items], origin, self._said)
             return {**matrix, "page": {k: v for k, v in listed.as_dict().items() if k != "items"}}
 
         return self._read(read)
 
-    def claim(self, claim_id: str) -> dict:
-        """One claim with its statements (each in its sentence, marked), origins, deniers, reasons,
-        its figures (with their series and conflicts) and, when alleged, the nearest other claims."""
+    def claim(self, claim_id: str, page: int = 1, per_page: int | None = None, wait: bool = True) -> dict:
+        """One claim with its statements (each in its sentence, marked; all of them, or one page of
+        `per_page`), origins, deniers, reasons, its figures (with their series and conflicts) and,
+        when alleged, the nearest other claims (`wait=False`: None while the vector index catches up)."""
         def read(session) -> dict:
-            out = views.claim(session, claim_id)
+            out = views.claim(session, claim_id, page, per_page)
             key = views.claim_key(session, out["id"])
             out["figures"] = claim_figures(session, key)
-            out["nearest"] = self._vectors.nearest_claims(session, key) if out["status"] == "alleged" else []
+            out["nearest"] = (self._vectors.nearest_claims(session, key, wait=wait) if out["status"] == "alleged"
+                              else [])
             return out
 
         return self._read(read)
+
+    def warm(self) -> None:
+        """Read what the first requests would otherwise wait for: every stored statement vector (the
+        nearest-claims index) and the matrix of the first page of claims.  `serve` runs it in the
+        background at start."""
+        self._read(self._vectors.warm)
+        self.claims_matrix()
 
     def timeline(self, since: str | None = None, until: str | None = None, page: int = 1, per_page: int = 30) -> Page:
         """A `Page` of dates, oldest first: reports and statements published, claims first reported,

@@ -1,27 +1,26 @@
 """What changed since a date: reports published since, claims first reported since, and claims whose
 status moved because of reports published since (or that someone set by hand since).
 
-A status change is found by analysing a claim twice with the same rules the ingest uses: once on
-everything stored, once on the reports published before the date; only claims that reports since
-the date touched are re-analysed (at most `MAX_REANALYSED`, the most widely reported first).
+A status change is found by applying the analysis's status rule to a claim's statements twice,
+with and without the reports since the date, each statement's origin worked out as the analysis
+does; only claims that reports before and since the date carry are read (at most
+`MAX_REANALYSED`, the most widely reported first), through the workbench's origin cache.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, exists, func, not_, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..model import Ledger
-from ..resolve.status import analyse_claims
+from ..resolve.origins import counts_as_origin, independence_key
 from ..store.decisions import decision_dict
-from ..store.repository import load_ledger
 from ..store.schema import ClaimRow, DecisionRow, DocumentRow, StatementRow
 from .dates import check_date
+from .matrix import OriginCache
 
 LISTED = 50  # reports and new claims listed (the totals are always given)
-MAX_REANALYSED = 100  # older claims touched since the date whose status is worked out again
+MAX_REANALYSED = 50  # older claims touched since the date whose status is worked out again
 
 
 def _since_filter(since: str):
@@ -31,7 +30,7 @@ def _since_filter(since: str):
                and_(DocumentRow.published.is_(None), DocumentRow.ingested_at >= start))
 
 
-def changes_since(session: Session, since: str) -> dict:
+def changes_since(session: Session, since: str, cache: OriginCache | None = None) -> dict:
     """{since, reports, reports_total, claims, claims_total, status_changes} (see the module doc)."""
     since = check_date(since, "since")
     new_docs = select(DocumentRow.id).where(_since_filter(since))
@@ -46,7 +45,7 @@ def changes_since(session: Session, since: str) -> dict:
                "outlets": c.outlets}
               for c in session.scalars(new_claims.order_by(ClaimRow.first_reported.desc(), ClaimRow.id).limit(LISTED))]
     return {"since": since, "reports": reports, "reports_total": reports_total, "claims": claims,
-            "claims_total": claims_total, "status_changes": _by_hand(session, since) + _by_reports(session, since)}
+            "claims_total": claims_total, "status_changes": _by_hand(session, since) + _by_reports(session, since, cache or OriginCache())}
 
 
 def _by_hand(session: Session, since: str) -> list[dict]:
@@ -67,38 +66,36 @@ def _summary(session: Session, payload: dict) -> str:
     return session.scalar(select(ClaimRow.summary).where(ClaimRow.key == key)) or "" if key else ""
 
 
-def _by_reports(session: Session, since: str) -> list[dict]:
-    """Claims carried by reports before `since` and since, whose automatic status differs with and
-    without the reports since."""
-    said = lambda when: exists().where(  # noqa: E731
-        StatementRow.claim_key == ClaimRow.key, StatementRow.document_id == DocumentRow.id, when)
-    touched = (select(ClaimRow.key).where(said(not_(_since_filter(since))), said(_since_filter(since)))
-               .order_by(ClaimRow.outlets.desc(), ClaimRow.id).limit(MAX_REANALYSED))
-    keys = list(session.scalars(touched))
-    if not keys:
+def _status(said: list[tuple[int, str, str]]) -> str:
+    """The status rule of the claim analysis (docs/claims.md) on (report, origin, stance) rows: a
+    counted origin denying disputes, two independent counted origins supporting corroborate."""
+    deny = {independence_key(o) for _, o, st in said if st == "deny" and counts_as_origin(o)}
+    support = {independence_key(o) for _, o, st in said if st == "support" and counts_as_origin(o)} - deny
+    return "disputed" if deny else "corroborated" if len(support) >= 2 else "alleged"
+
+
+def _by_reports(session: Session, since: str, cache: OriginCache) -> list[dict]:
+    """Claims carried by reports before `since` and since, whose status with and without the
+    reports since differs.  Both are worked out by the same rule on the same statements; a claim
+    whose stored status that rule does not reproduce (a hand-set status, or agreement the full
+    analysis weighs) is left out rather than guessed."""
+    later = set(session.scalars(select(DocumentRow.id).where(_since_filter(since))))
+    if not later:
         return []
-    now = load_ledger(session, claim_keys=keys)
-    nums = sorted(int(d.id[1:]) for d in now.documents)
-    later = {f"d{i}" for i in session.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(nums),
-                                                                         _since_filter(since)))}
-    before_docs = {d.id for d in now.documents} - later
-    before = _only_documents(now, before_docs)
-    was = {c.id: c.status for c in analyse_claims(before).claims}
-    current = {c.id: c for c in now.claims}
+    keys = set(session.scalars(select(StatementRow.claim_key).distinct()
+                               .where(StatementRow.document_id.in_(sorted(later)), StatementRow.claim_key.is_not(None))))
+    # of those, the claims first reported before the date (a claim only denied before it, with no
+    # first report, is not looked at: its status was disputed and stays so)
+    touched = session.scalars(select(ClaimRow).where(ClaimRow.key.in_(sorted(keys)), ClaimRow.first_reported < since)
+                              .order_by(ClaimRow.outlets.desc(), ClaimRow.id).limit(MAX_REANALYSED)).all()
+    if not touched:
+        return []
+    said = cache.said(session, list(touched))
     out = []
-    for claim in analyse_claims(now).claims:
-        stored = current[claim.id]
-        if claim.id in was and was[claim.id] != claim.status:
-            out.append({"id": claim.id, "summary": stored.summary, "was": was[claim.id], "now": stored.status,
+    for c in touched:
+        rows = list(said.get(c.key, ()))
+        now, was = _status(rows), _status([r for r in rows if r[0] not in later])
+        if now == c.status and was != now:
+            out.append({"id": f"c{c.id}", "summary": c.summary, "was": was, "now": now,
                         "why": "reports published since", "date": None})
     return out
-
-
-def _only_documents(ledger: Ledger, doc_ids: set[str]) -> Ledger:
-    """The ledger as it stood with only `doc_ids` (claims keep the statements of those reports)."""
-    statements = tuple(s for s in ledger.statements if s.document in doc_ids)
-    kept = {s.id for s in statements}
-    claims = tuple(replace(c, statements=tuple(s for s in c.statements if s in kept)) for c in ledger.claims)
-    return replace(ledger, documents=tuple(d for d in ledger.documents if d.id in doc_ids), statements=statements,
-                   claims=tuple(c for c in claims if c.statements),
-                   relations=tuple(r for r in ledger.relations if r.a in doc_ids and r.b in doc_ids))

@@ -8,14 +8,15 @@ without marking them, so the statements are read again for that, through the sam
 """
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..model import Ledger, LedgerDocument, LedgerEntity, LedgerStatement
 from ..resolve.origins import headline_statements, independence_key, origin_label, statement_origins
-from ..store.schema import ClaimRow, DocumentRow, EntityRow, StatementRow
+from ..store.schema import ClaimRow, DecisionRow, DocumentRow, EntityRow, StatementRow
 
 MAX_COLUMNS = 24  # origins shown side by side; the rest are counted, and reachable by the origin filter
 _CHAIN_LEVELS = 12  # institution levels followed up from a speaker (as the origin analysis does)
@@ -43,12 +44,18 @@ def _entities(session: Session, speaker_keys: set[str]) -> tuple[dict[str, Ledge
     return ents, ids
 
 
-def _hedging_only(session: Session, claims: list[ClaimRow]) -> dict[str, set[str]]:
-    """claim key -> independence keys of origins whose every counted statement on it hedges."""
-    keys = [c.key for c in claims]
-    st_rows = session.scalars(select(StatementRow).where(StatementRow.claim_key.in_(keys))).all()
+_ST_COLUMNS = (StatementRow.id, StatementRow.document_id, StatementRow.sentence_text, StatementRow.sentence_index,
+               StatementRow.speaker_key, StatementRow.speaker_text, StatementRow.cue, StatementRow.stance,
+               StatementRow.content, StatementRow.start, StatementRow.end, StatementRow.quote_type,
+               StatementRow.cited_source, StatementRow.claim_key, StatementRow.claim_stance)
+
+
+def statement_origin_rows(session: Session, claim_keys: list[str]) -> list[tuple[str, int, int, str, str]]:
+    """(claim key, statement id, report id, its origin, stance toward the claim) for every statement of `claim_keys` that is not read from a headline, with origins worked out as
+    the claim analysis does (`statement_origins`), from the needed columns only."""
+    st_rows = session.execute(select(*_ST_COLUMNS).where(StatementRow.claim_key.in_(claim_keys))).all()
     if not st_rows:
-        return {}
+        return []
     ents, ids = _entities(session, {s.speaker_key for s in st_rows if s.speaker_key})
     doc_ids = sorted({s.document_id for s in st_rows})
     docs = tuple(LedgerDocument(id=f"d{i}", source="", title=t, outlet=o, published=p, published_from="none",
@@ -57,29 +64,76 @@ def _hedging_only(session: Session, claims: list[ClaimRow]) -> dict[str, set[str
                      select(DocumentRow.id, DocumentRow.title, DocumentRow.outlet, DocumentRow.published,
                             func.substr(DocumentRow.clean_text, 1, _TITLE_CHARS))
                      .where(DocumentRow.id.in_(doc_ids))))
-    claim_ids = {c.key: f"c{c.id}" for c in claims}
     statements = tuple(
         LedgerStatement(id=f"s{s.id}", document=f"d{s.document_id}", sentence=s.sentence_text,
                         sentence_index=s.sentence_index, speaker=ids.get(s.speaker_key) if s.speaker_key else None,
                         speaker_text=s.speaker_text, cue=s.cue, stance=s.stance, content=s.content, start=s.start,
-                        end=s.end, quote_type=s.quote_type, cited_source=s.cited_source,
-                        claim=claim_ids.get(s.claim_key), claim_stance=s.claim_stance)
+                        end=s.end, quote_type=s.quote_type, cited_source=s.cited_source, claim=s.claim_key,
+                        claim_stance=s.claim_stance)
         for s in st_rows)
     ledger = Ledger(documents=docs, entities=tuple(ents.values()), statements=statements)
     origins = statement_origins(ledger)
     headlines = headline_statements(ledger)
-    stances: dict[tuple[str, str], set[str]] = {}
-    for s, st in zip(st_rows, statements):
-        if st.id not in headlines:
-            stances.setdefault((s.claim_key, independence_key(origins[st.id])), set()).add(s.claim_stance or "support")
-    out: dict[str, set[str]] = {}
-    for (claim_key, origin), seen in stances.items():
-        if seen == {"hedge"}:
-            out.setdefault(claim_key, set()).add(origin)
-    return out
+    return [(s.claim_key, s.id, s.document_id, origins[st.id], s.claim_stance or "support")
+            for s, st in zip(st_rows, statements) if st.id not in headlines]
 
 
-def origin_matrix(session: Session, claim_ids: list[str], origin: str | None = None) -> dict:
+Said = tuple[int, str, str]  # (report id, origin, stance toward the claim) of one statement
+
+
+class OriginCache:
+    """claim -> what each of its statements says and from which origin (`statement_origin_rows`),
+    kept while the claim's statements, its analysis and the store's decisions are unchanged:
+    reading a big claim's statements again is the costly part of the matrix and of "what changed"."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self._data: OrderedDict[tuple, tuple[Said, ...]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def said(self, session: Session, claims: list[ClaimRow]) -> dict[str, tuple[Said, ...]]:
+        if not claims:
+            return {}
+        keys = [c.key for c in claims]
+        shape = {k: (n, last) for k, n, last in session.execute(
+            select(StatementRow.claim_key, func.count(), func.max(StatementRow.id))
+            .where(StatementRow.claim_key.in_(keys)).group_by(StatementRow.claim_key))}
+        decided = tuple(session.execute(select(func.count(), func.max(DecisionRow.id))
+                                        .where(DecisionRow.undone_at.is_(None))).one())
+        undone = session.scalar(select(func.count()).where(DecisionRow.undone_at.is_not(None)))
+        versions = {c.key: (c.key, c.status, tuple(c.origins), tuple(c.deniers), shape.get(c.key), decided, undone)
+                    for c in claims}
+        out: dict[str, tuple[Said, ...]] = {}
+        with self._lock:  # one reader computes while the others wait for its answer
+            missing = []
+            for c in claims:
+                hit = self._data.get(versions[c.key])
+                if hit is None:
+                    missing.append(c)
+                else:
+                    self._data.move_to_end(versions[c.key])
+                    out[c.key] = hit
+            if missing:
+                found: dict[str, list[Said]] = {}
+                for claim_key, _sid, doc, origin, stance in statement_origin_rows(session, [c.key for c in missing]):
+                    found.setdefault(claim_key, []).append((doc, origin, stance))
+                for c in missing:
+                    out[c.key] = self._data[versions[c.key]] = tuple(found.get(c.key, ()))
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        return out
+
+
+def hedging_only(said: tuple[Said, ...]) -> set[str]:
+    """Independence keys of the origins whose every counted statement on a claim hedges."""
+    stances: dict[str, set[str]] = {}
+    for _doc, origin, stance in said:
+        stances.setdefault(independence_key(origin), set()).add(stance)
+    return {key for key, seen in stances.items() if seen == {"hedge"}}
+
+
+def origin_matrix(session: Session, claim_ids: list[str], origin: str | None = None,
+                  cache: OriginCache | None = None) -> dict:
     """{columns: [{id, label, entity, claims}], rows: [{id, summary, status, outlets, reports,
     first_reported, cells: [stance word | None]}],
     hidden: origins left out} for the claims `claim_ids` (one page), in that order; `origin` (an
@@ -87,7 +141,8 @@ def origin_matrix(session: Session, claim_ids: list[str], origin: str | None = N
     nums = [int(c[1:]) for c in claim_ids if c[1:].isdigit()]
     by_id = {r.id: r for r in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(nums)))} if nums else {}
     claims = [by_id[n] for n in nums if n in by_id]
-    hedging = _hedging_only(session, claims)
+    said = (cache or OriginCache()).said(session, claims)
+    hedging = {key: hedging_only(rows) for key, rows in said.items()}
     cells: dict[str, dict[str, str]] = {}
     first_seen: dict[str, str] = {}  # independence key -> the origin id shown for it
     counts: Counter = Counter()

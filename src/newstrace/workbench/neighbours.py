@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..resolve.vector_index import VectorIndex
@@ -20,6 +20,7 @@ from ..store.schema import ClaimRow, StatementRow
 NEIGHBOURS = 12  # nearest statements asked for each statement of the claim
 MIN_SIMILARITY = 0.45  # cosine below which a statement says something else
 SHOWN = 5  # claims suggested
+QUERIED = 20  # statements of the claim whose neighbours are looked up (a big claim: its first ones)
 _BATCH = 5000  # vectors read per query while the index catches up
 
 
@@ -44,18 +45,36 @@ class StatementVectors:
             self._index.add([f"s{i}" for i, _ in rows], vecs)
             self._last = rows[-1][0]
 
-    def nearest_claims(self, session: Session, claim_key: str, shown: int = SHOWN) -> list[dict]:
+    def behind(self, session: Session) -> int:
+        """About how many stored statements the index has not read yet."""
+        last = session.scalar(select(func.max(StatementRow.id))) or 0
+        return max(0, last - self._last)
+
+    def warm(self, session: Session) -> None:
+        """Read every stored vector now (the web app does it in the background at start)."""
+        with self._lock:
+            self._catch_up(session)
+
+    def nearest_claims(self, session: Session, claim_key: str, shown: int = SHOWN,
+                       wait: bool = True) -> list[dict] | None:
         """[{id, summary, status, similarity, via}] best first: other claims holding statements near
-        this claim's (`via`: the nearest pair, as statement ids)."""
+        this claim's (`via`: the nearest pair, as statement ids).  With `wait=False`, None instead of
+        waiting while the index is far behind the store or busy catching up (a page says so)."""
         own = session.execute(select(StatementRow.id, StatementRow.embedding)
                               .where(StatementRow.claim_key == claim_key, StatementRow.embedding.is_not(None))
-                              .order_by(StatementRow.id).limit(50)).all()
+                              .order_by(StatementRow.id).limit(QUERIED)).all()
         if not own:
             return []
-        with self._lock:
+        if not wait and self.behind(session) > _BATCH:
+            return None
+        if not self._lock.acquire(timeout=-1 if wait else 1.0):
+            return None
+        try:
             index = self._catch_up(session)
             hits = [(f"s{sid}", hit, score) for sid, emb in own
                     for hit, score in index.search(np.frombuffer(emb, dtype=np.float32), NEIGHBOURS, MIN_SIMILARITY)]
+        finally:
+            self._lock.release()
         ids = sorted({int(h[1:]) for _, h, _ in hits})
         claim_of = dict(session.execute(select(StatementRow.id, StatementRow.claim_key)
                                         .where(StatementRow.id.in_(ids), StatementRow.claim_key.is_not(None),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..report.svgmap import MapPlace, main_cluster, render_map
@@ -14,33 +14,25 @@ PLACE_TYPES = ("GPE", "LOC", "FAC", "FACILITY")  # as the brief's place list
 
 
 def claim_places(session: Session, claim_keys: list[str]) -> dict[str, list[dict]]:
-    """claim key -> [{id, name, type, country, lat, lon, statements}] of the places its statements name."""
+    """claim key -> [{id, name, type, country, lat, lon, statements}] of the places (with coordinates)
+    named inside its statements; `statements`: how many of them name it.  One query: statements
+    joined to the mentions inside them (mentions are indexed by report)."""
     if not claim_keys:
         return {}
-    sts = session.execute(select(StatementRow.id, StatementRow.document_id, StatementRow.start, StatementRow.end,
-                                 StatementRow.claim_key).where(StatementRow.claim_key.in_(claim_keys))).all()
-    docs = sorted({s.document_id for s in sts})
-    mentions = session.execute(select(MentionRow.document_id, MentionRow.start, MentionRow.end, MentionRow.entity_key)
-                               .where(MentionRow.document_id.in_(docs), MentionRow.entity_key.is_not(None))).all()
-    keys = sorted({m.entity_key for m in mentions})
-    places = {e.key: e for e in session.scalars(select(EntityRow).where(
-        EntityRow.key.in_(keys), EntityRow.type.in_(PLACE_TYPES), EntityRow.lat.is_not(None),
-        EntityRow.lon.is_not(None)))} if keys else {}
-    by_doc: dict[int, list] = {}
-    for m in mentions:
-        if m.entity_key in places:
-            by_doc.setdefault(m.document_id, []).append(m)
-    found: dict[str, dict[str, set[str]]] = {}  # claim key -> place key -> statements
-    for s in sts:
-        for m in by_doc.get(s.document_id, ()):
-            if m.start >= s.start and m.end <= s.end:
-                found.setdefault(s.claim_key, {}).setdefault(m.entity_key, set()).add(f"s{s.id}")
+    rows = session.execute(
+        select(StatementRow.claim_key, EntityRow.id, EntityRow.name, EntityRow.type, EntityRow.country,
+               EntityRow.lat, EntityRow.lon, func.count(func.distinct(StatementRow.id)))
+        .join(MentionRow, and_(MentionRow.document_id == StatementRow.document_id,
+                               MentionRow.start >= StatementRow.start, MentionRow.end <= StatementRow.end))
+        .join(EntityRow, EntityRow.key == MentionRow.entity_key)
+        .where(StatementRow.claim_key.in_(claim_keys), EntityRow.type.in_(PLACE_TYPES), EntityRow.lat.is_not(None),
+               EntityRow.lon.is_not(None))
+        .group_by(StatementRow.claim_key, EntityRow.id, EntityRow.name, EntityRow.type, EntityRow.country,
+                  EntityRow.lat, EntityRow.lon)).all()
     out: dict[str, list[dict]] = {}
-    for claim_key, hits in found.items():
-        out[claim_key] = [{"id": f"e{places[k].id}", "name": places[k].name, "type": places[k].type,
-                           "country": places[k].country, "lat": places[k].lat, "lon": places[k].lon,
-                           "statements": sorted(v, key=lambda x: int(x[1:]))}
-                          for k, v in sorted(hits.items(), key=lambda kv: places[kv[0]].name)]
+    for claim_key, eid, name, type_, country, lat, lon, n in sorted(rows, key=lambda r: (r[0], r[2], r[1])):
+        out.setdefault(claim_key, []).append({"id": f"e{eid}", "name": name, "type": type_, "country": country,
+                                              "lat": lat, "lon": lon, "statements": n})
     return out
 
 

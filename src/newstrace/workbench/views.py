@@ -134,11 +134,17 @@ def claim_key(session: Session, ref: str) -> str:
     return get_claim(session, ref).key
 
 
-def claim(session: Session, ref: str) -> dict:
+def claim(session: Session, ref: str, page: int = 1, per_page: int | None = None) -> dict:
+    """A claim with its statements (oldest report first; one page of `per_page` when given, with
+    `statements_total` and `statements_page`)."""
     c = _get(session, ClaimRow, ref, "c")
-    rows = session.execute(select(StatementRow, DocumentRow.title, DocumentRow.outlet, DocumentRow.published)
-                           .join(DocumentRow).where(StatementRow.claim_key == c.key)
-                           .order_by(DocumentRow.published, StatementRow.id)).all()
+    q = (select(StatementRow, DocumentRow.title, DocumentRow.outlet, DocumentRow.published)
+         .join(DocumentRow).where(StatementRow.claim_key == c.key).order_by(DocumentRow.published, StatementRow.id))
+    total = session.scalar(select(func.count()).where(StatementRow.claim_key == c.key)) or 0
+    if per_page is not None:
+        page, per_page, limit, offset = bounds(page, per_page)
+        q = q.limit(limit).offset(offset)
+    rows = session.execute(q).all()
     ents = _entity_ids(session, [r[0].speaker_key for r in rows])
     refs = {o for o in [*c.origins, *c.deniers] if o.startswith("e") and o[1:].isdigit()}
     named = {f"e{i}": LedgerEntity(id=f"e{i}", name=n, type=t) for i, n, t in session.execute(
@@ -147,7 +153,14 @@ def claim(session: Session, ref: str) -> dict:
             "origins": [{"id": o, "label": origin_label(o, named), "entity": o in named} for o in c.origins],
             "deniers": [{"id": o, "label": origin_label(o, named), "entity": o in named} for o in c.deniers],
             "statements": [{**_statement_item(st, ents, title, outlet, published), "claim": f"c{c.id}"}
-                           for st, title, outlet, published in rows]}
+                           for st, title, outlet, published in rows],
+            "statements_total": total,
+            "statements_page": _where(Page([], page, per_page, total)) if per_page is not None else None}
+
+
+def _where(page: Page) -> dict:
+    """Where a page stands, without its items (page, per_page, total, pages)."""
+    return {k: v for k, v in page.as_dict().items() if k != "items"}
 
 
 # ------------------------------------------------------------------ statements
