@@ -14,7 +14,9 @@ from ..settings import Settings, load_settings
 from ..store.db import Database
 from . import search as _search
 from . import views
+from .cache import Memo, store_version
 from .changes import changes_since
+from .dates import check_date
 from .copies import report_relations
 from .figures import claim_figures
 from .matrix import OriginCache, origin_matrix
@@ -34,7 +36,10 @@ class Workbench:
         self.settings = settings
         self.db = Database(settings.db)
         self._vectors = StatementVectors()  # nearest claims; grows with the store, built on first use
-        self._said = OriginCache()  # statement origins of claims that did not change (matrix, changes)
+        # answers worked out from many rows, kept while the store is unchanged (workbench/cache.py)
+        self._said = OriginCache()  # statement origins of claims (matrix, what changed)
+        self._places = Memo()  # places of claims
+        self._answers = Memo(500)  # timeline pages, what changed since a date
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -57,7 +62,9 @@ class Workbench:
         def read(session) -> dict:
             out = views.overview(session)
             if since is not None:
-                out["changes"] = changes_since(session, since, self._said)
+                since_ = check_date(since, "since")
+                out["changes"] = self._answers.one(("changes", store_version(session), since_),
+                                                   lambda: changes_since(session, since_, self._said))
             return out
 
         return self._read(read)
@@ -104,7 +111,11 @@ class Workbench:
     def timeline(self, since: str | None = None, until: str | None = None, page: int = 1, per_page: int = 30) -> Page:
         """A `Page` of dates, oldest first: reports and statements published, claims first reported,
         claims whose events are dated then."""
-        return self._read(timeline, since, until, page, per_page)
+        def read(session) -> Page:
+            key = ("timeline", store_version(session), since, until, page, per_page)
+            return self._answers.one(key, lambda: timeline(session, since, until, page, per_page))
+
+        return self._read(read)
 
     def places(self, claim: str | None = None, status: str | None = None, page: int = 1, per_page: int = 50) -> dict:
         """Places named in the statements of one claim, or of a page of claims (`status` filter):
@@ -113,9 +124,9 @@ class Workbench:
         def read(session) -> dict:
             if claim:
                 views.get_claim(session, claim)  # an unknown claim is a 404, not an empty map
-                return {**places_map(session, [claim]), "page": None}
+                return {**places_map(session, [claim], memo=self._places), "page": None}
             listed = views.list_claims(session, status, None, page, per_page)
-            return {**places_map(session, [c["id"] for c in listed.items]),
+            return {**places_map(session, [c["id"] for c in listed.items], memo=self._places),
                     "page": {k: v for k, v in listed.as_dict().items() if k != "items"}}
 
         return self._read(read)

@@ -79,22 +79,21 @@ def _by_reports(session: Session, since: str, cache: OriginCache) -> list[dict]:
     reports since differs.  Both are worked out by the same rule on the same statements; a claim
     whose stored status that rule does not reproduce (a hand-set status, or agreement the full
     analysis weighs) is left out rather than guessed."""
-    later = set(session.scalars(select(DocumentRow.id).where(_since_filter(since))))
-    if not later:
-        return []
-    keys = set(session.scalars(select(StatementRow.claim_key).distinct()
-                               .where(StatementRow.document_id.in_(sorted(later)), StatementRow.claim_key.is_not(None))))
-    # of those, the claims first reported before the date (a claim only denied before it, with no
-    # first report, is not looked at: its status was disputed and stays so)
-    touched = session.scalars(select(ClaimRow).where(ClaimRow.key.in_(sorted(keys)), ClaimRow.first_reported < since)
-                              .order_by(ClaimRow.outlets.desc(), ClaimRow.id).limit(MAX_REANALYSED)).all()
+    later = select(DocumentRow.id).where(_since_filter(since))
+    # claims the reports since carry that were first reported before the date (a claim only denied
+    # before it, with no first report, is not looked at: it was disputed and stays so)
+    touched = session.scalars(select(ClaimRow).where(
+        ClaimRow.first_reported < since,
+        ClaimRow.key.in_(select(StatementRow.claim_key).where(StatementRow.document_id.in_(later))))
+        .order_by(ClaimRow.outlets.desc(), ClaimRow.id).limit(MAX_REANALYSED)).all()
     if not touched:
         return []
+    later_ids = set(session.scalars(later))
     said = cache.said(session, list(touched))
     out = []
     for c in touched:
         rows = list(said.get(c.key, ()))
-        now, was = _status(rows), _status([r for r in rows if r[0] not in later])
+        now, was = _status(rows), _status([r for r in rows if r[0] not in later_ids])
         if now == c.status and was != now:
             out.append({"id": f"c{c.id}", "summary": c.summary, "was": was, "now": now,
                         "why": "reports published since", "date": None})

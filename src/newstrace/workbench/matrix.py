@@ -8,15 +8,15 @@ without marking them, so the statements are read again for that, through the sam
 """
 from __future__ import annotations
 
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..model import Ledger, LedgerDocument, LedgerEntity, LedgerStatement
 from ..resolve.origins import headline_statements, independence_key, origin_label, statement_origins
-from ..store.schema import ClaimRow, DecisionRow, DocumentRow, EntityRow, StatementRow
+from ..store.schema import ClaimRow, DocumentRow, EntityRow, StatementRow
+from .cache import Memo, store_version
 
 MAX_COLUMNS = 24  # origins shown side by side; the rest are counted, and reachable by the origin filter
 _CHAIN_LEVELS = 12  # institution levels followed up from a speaker (as the origin analysis does)
@@ -83,45 +83,25 @@ Said = tuple[int, str, str]  # (report id, origin, stance toward the claim) of o
 
 class OriginCache:
     """claim -> what each of its statements says and from which origin (`statement_origin_rows`),
-    kept while the claim's statements, its analysis and the store's decisions are unchanged:
-    reading a big claim's statements again is the costly part of the matrix and of "what changed"."""
+    kept while the store is unchanged: reading a big claim's statements again is the costly part of
+    the matrix and of "what changed"."""
 
     def __init__(self, size: int = 5000) -> None:
-        self._data: OrderedDict[tuple, tuple[Said, ...]] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
+        self._memo = Memo(size)
 
     def said(self, session: Session, claims: list[ClaimRow]) -> dict[str, tuple[Said, ...]]:
         if not claims:
             return {}
-        keys = [c.key for c in claims]
-        shape = {k: (n, last) for k, n, last in session.execute(
-            select(StatementRow.claim_key, func.count(), func.max(StatementRow.id))
-            .where(StatementRow.claim_key.in_(keys)).group_by(StatementRow.claim_key))}
-        decided = tuple(session.execute(select(func.count(), func.max(DecisionRow.id))
-                                        .where(DecisionRow.undone_at.is_(None))).one())
-        undone = session.scalar(select(func.count()).where(DecisionRow.undone_at.is_not(None)))
-        versions = {c.key: (c.key, c.status, tuple(c.origins), tuple(c.deniers), shape.get(c.key), decided, undone)
-                    for c in claims}
-        out: dict[str, tuple[Said, ...]] = {}
-        with self._lock:  # one reader computes while the others wait for its answer
-            missing = []
-            for c in claims:
-                hit = self._data.get(versions[c.key])
-                if hit is None:
-                    missing.append(c)
-                else:
-                    self._data.move_to_end(versions[c.key])
-                    out[c.key] = hit
-            if missing:
-                found: dict[str, list[Said]] = {}
-                for claim_key, _sid, doc, origin, stance in statement_origin_rows(session, [c.key for c in missing]):
-                    found.setdefault(claim_key, []).append((doc, origin, stance))
-                for c in missing:
-                    out[c.key] = self._data[versions[c.key]] = tuple(found.get(c.key, ()))
-                while len(self._data) > self._size:
-                    self._data.popitem(last=False)
-        return out
+        version = store_version(session)
+
+        def compute(missing: list) -> dict:
+            found: dict[str, list[Said]] = {}
+            for claim_key, _sid, doc, origin, stance in statement_origin_rows(session, [k for _, k in missing]):
+                found.setdefault(claim_key, []).append((doc, origin, stance))
+            return {(version, k): tuple(found.get(k, ())) for _, k in missing}
+
+        got = self._memo.many([(version, c.key) for c in claims], compute)
+        return {k: v for (_, k), v in got.items()}
 
 
 def hedging_only(said: tuple[Said, ...]) -> set[str]:

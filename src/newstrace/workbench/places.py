@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..report.svgmap import MapPlace, main_cluster, render_map
 from ..store.schema import ClaimRow, EntityRow, MentionRow, StatementRow
+from .cache import Memo, store_version
 
 PLACE_TYPES = ("GPE", "LOC", "FAC", "FACILITY")  # as the brief's place list
 
@@ -36,13 +37,20 @@ def claim_places(session: Session, claim_keys: list[str]) -> dict[str, list[dict
     return out
 
 
-def places_map(session: Session, claim_ids: list[str], title: str = "Places of the claims") -> dict:
+def places_map(session: Session, claim_ids: list[str], title: str = "Places of the claims",
+               memo: Memo | None = None) -> dict:
     """{claims: [{id, summary, status, places}], places: [{id, name, lat, lon, claims}], svg, far}
     for the claims `claim_ids`; `svg` is the map (escaped by svgmap), `far` places too far off to draw."""
     nums = [int(c[1:]) for c in claim_ids if c[1:].isdigit()]
     rows = {r.id: r for r in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(nums)))} if nums else {}
     claims = [rows[n] for n in nums if n in rows]
-    found = claim_places(session, [c.key for c in claims])
+    if memo is None:
+        found = claim_places(session, [c.key for c in claims])
+    else:  # kept while the store is unchanged
+        version = store_version(session)
+        got = memo.many([(version, c.key) for c in claims],
+                        lambda missing: {(version, k): v for k, v in claim_places(session, [k for _, k in missing]).items()})
+        found = {k: v for (_, k), v in got.items() if v is not None}
     places: dict[str, dict] = {}
     for c in claims:
         for p in found.get(c.key, []):

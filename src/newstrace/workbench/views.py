@@ -105,9 +105,9 @@ def list_claims(session: Session, status: str | None = None, outlet: str | None 
     q = select(ClaimRow).where(_has_statements())
     if status:
         q = q.where(ClaimRow.status == status)
-    if outlet:
-        q = q.where(exists().where(StatementRow.claim_key == ClaimRow.key, StatementRow.document_id == DocumentRow.id,
-                                   DocumentRow.outlet == outlet))
+    if outlet:  # the outlet's reports, then their statements' claims (both indexed lookups)
+        q = q.where(ClaimRow.key.in_(select(StatementRow.claim_key).where(StatementRow.document_id.in_(
+            select(DocumentRow.id).where(DocumentRow.outlet == outlet)))))
     if origin:
         pattern = _like_json_item(origin)
         q = q.where(or_(cast(ClaimRow.origins, Text).like(pattern, escape="\\"),

@@ -1,0 +1,61 @@
+"""What the workbench keeps between requests: results worked out from many rows (statement origins
+of a big claim, places of claims, the timeline), kept while the store is unchanged.
+
+The store's version is read in one cheap query: the newest report and statement ids and counts,
+and the decisions (made and undone).  Every write the workbench knows of changes it — an ingest adds
+reports and statements, a correction adds or undoes a decision — so a cached answer is never older
+than the store.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..store.schema import DecisionRow, DocumentRow, StatementRow
+
+
+def store_version(session: Session) -> tuple:
+    """(newest report id, reports, newest statement id, statements, decisions, newest decision, undone)."""
+    sub = lambda q: q.scalar_subquery()  # noqa: E731
+    return tuple(session.execute(select(
+        sub(select(func.max(DocumentRow.id))), sub(select(func.count()).select_from(DocumentRow)),
+        sub(select(func.max(StatementRow.id))), sub(select(func.count()).select_from(StatementRow)),
+        sub(select(func.count()).select_from(DecisionRow)), sub(select(func.max(DecisionRow.id))),
+        sub(select(func.count()).where(DecisionRow.undone_at.is_not(None))))).one())
+
+
+class Memo:
+    """A bounded map from (store version, what was asked) to an answer; one computation at a time per
+    memo, so concurrent readers asking the same thing wait for the first answer instead of
+    repeating it."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def many(self, keys: list[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, Any]]) -> dict:
+        """Answers for `keys`; `compute` gets the missing ones and returns key -> answer."""
+        out: dict[Hashable, Any] = {}
+        with self._lock:
+            missing = []
+            for k in keys:
+                if k in self._data:
+                    self._data.move_to_end(k)
+                    out[k] = self._data[k]
+                else:
+                    missing.append(k)
+            if missing:
+                found = compute(missing)
+                for k in missing:
+                    out[k] = self._data[k] = found.get(k)
+                while len(self._data) > self._size:
+                    self._data.popitem(last=False)
+        return out
+
+    def one(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        return self.many([key], lambda _missing: {key: compute()})[key]
