@@ -10,7 +10,7 @@ import pytest
 
 # Libraries that only ingestion (parsing, tagging, embedding, near-duplicate search) needs.
 HEAVY = {"torch", "spacy", "transformers", "faiss", "datasketch", "scipy", "sklearn", "sentence_transformers",
-         "tokenizers", "thinc", "wordfreq"}
+         "tokenizers", "thinc", "wordfreq", "dask", "distributed"}
 
 REPORT = """Harbour reopens after storm
 
@@ -42,6 +42,7 @@ def store(tmp_path_factory):
     assert json.loads(out)["stored"] == 1
     # the measurement is not blind: the same check sees the parser where a command needs it
     assert "spacy" in names
+    assert "distributed" not in names and "dask" not in names  # the local engine never loads Dask
     return path
 
 

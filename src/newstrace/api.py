@@ -105,10 +105,12 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
     store waits its turn (`on_wait` hears "another ingest is running; waiting"), so runs at once end
     as runs one after the other would.
     """
+    from .engine import check_engine
     from .ingest import read_inputs
     from .store.lock import writer_lock
     from .store.repository import doc_id, find_document, save_problem
 
+    check_engine(settings)  # a bad engine or address is refused before anything is read or stored
     db = db or open_database(settings)
     summary = IngestSummary()
 
@@ -159,7 +161,7 @@ def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], 
                        record: Callable[[InputResult], None], fail: Callable[[IngestProblem], None]) -> None:
     """Extract, store and resolve new reports (under the writer lock: the store cannot change meanwhile)."""
     from .corrections import honour_decisions
-    from .process import process_reports
+    from .engine import process_reports  # local processes or a Dask cluster (settings.engine)
     from .resolve.update import Resolution
     from .store.pending import pending_keys
     from .store.repository import doc_id, find_document

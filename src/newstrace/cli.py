@@ -42,10 +42,19 @@ def ingest(
     url: Optional[str] = typer.Option(None, help="Canonical URL of a single input."),
     title: Optional[str] = typer.Option(None, help="Title of a single input."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON for scripts."),
+    engine: Optional[str] = typer.Option(None, "--engine", help="Where per-report extraction runs: local "
+                                         "(worker processes here, default) or dask (a Dask cluster)."),
+    address: Optional[str] = typer.Option(None, "--address", help="Dask scheduler to join (tcp://host:port); "
+                                          "without it --engine dask starts a local cluster of -j workers."),
 ) -> None:
     """Ingest reports.  Example: newstrace --db story.db ingest ../shared/corpus/seeds"""
+    from dataclasses import replace
+
     from .progress import IngestProgress, print_summary
 
+    # flags win over NEWSTRACE_ENGINE / NEWSTRACE_ENGINE_ADDRESS
+    STATE["settings"] = replace(STATE["settings"], **{k: v for k, v in dict(
+        engine=engine, engine_address=address).items() if v is not None})
     overrides = {k: v for k, v in dict(outlet=outlet, published=published, author=author, url=url,
                                         title=title).items() if v}
     with IngestProgress(console, enabled=not as_json) as progress:

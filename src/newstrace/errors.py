@@ -151,3 +151,16 @@ class ForbiddenAddress(FetchError):
     """A URL (or a redirect) leads to a loopback, private or link-local address without --allow-private."""
 
     code = "E014"
+
+
+class WorkerFailed(NewstraceError):
+    """A distributed worker failed on one report (it died under it, or its task broke): that report's problem."""
+
+    code = "E015"
+
+
+class EngineError(NewstraceError):
+    """The distributed engine cannot run: no scheduler at --address, no worker, or a worker without the models."""
+
+    code = "E080"
+    exit_status = 5

@@ -15,6 +15,8 @@ SETTINGS_TABLE: list[tuple[str, object, str]] = [
     ("user_gazetteer", None, "YAML file of extra places (name: {lat, lon, country})"),
     ("embedding_model", None, "path to a sentence-transformers model (default: the packaged MiniLM)"),
     ("precision", "fp32", "model inference precision: fp32, bf16, or auto (bfloat16 where the CPU computes it natively, else float32)"),
+    ("engine", "local", "where the per-report stage runs: local (worker processes here) or dask (a Dask cluster)"),
+    ("engine_address", None, "Dask scheduler to join (tcp://host:port); none: --engine dask starts a local cluster"),
     ("attribution", "hybrid", "attribution finder: hybrid (the learned tagger, with the syntactic spans where they read the same cue), tagger (its spans only) or rules (the rule-based finder only)"),
 ]
 
@@ -31,6 +33,8 @@ class Settings:
     embedding_model: str | None = None
     precision: str = "fp32"
     attribution: str = "hybrid"
+    engine: str = "local"
+    engine_address: str | None = None
 
 
 def load_settings(**overrides: object) -> Settings:
