@@ -92,7 +92,7 @@ def claims_matrix(status: str | None = None, outlet: str | None = None, origin: 
 
 
 @router.get("/claims/{claim_id}")
-def claim(claim_id: str, page: int = PageNo, per_page: int = Query(200, ge=1, le=200, description="Statements per page"),
+def claim(claim_id: str, page: int = PageNo, per_page: int = Query(50, ge=1, le=200, description="Statements per page"),
           w: Workbench = Depends(wb)) -> dict:
     """A claim with one page of its statements (`statements_total`, `statements_page`), figures, and
     for an alleged claim the nearest claims (null while the server is still reading the vectors)."""

@@ -14,7 +14,7 @@ from .app import render
 from .security import COOKIE, Guard
 
 router = APIRouter(include_in_schema=False)
-STATEMENTS_PER_PAGE = 100  # of a claim page (a claim a whole story repeats can hold thousands)
+STATEMENTS_PER_PAGE = 50  # of a claim page (a claim a whole story repeats can hold thousands)
 _IDS = re.compile(r"[a-z]\d+")
 
 

@@ -39,7 +39,7 @@ class Workbench:
         # answers worked out from many rows, kept while the store is unchanged (workbench/cache.py)
         self._said = OriginCache()  # statement origins of claims (matrix, what changed)
         self._places = Memo()  # places of claims
-        self._answers = Memo(500)  # timeline pages, what changed since a date
+        self._answers = Memo(2000)  # timeline pages, what changed since a date, figures of claims
 
     # ------------------------------------------------------------------ lifecycle
     def close(self) -> None:
@@ -91,12 +91,19 @@ class Workbench:
         """One claim with its statements (each in its sentence, marked; all of them, or one page of
         `per_page`), origins, deniers, reasons, its figures (with their series and conflicts) and,
         when alleged, the nearest other claims (`wait=False`: None while the vector index catches up)."""
-        def read(session) -> dict:
+        def build(session) -> dict:
             out = views.claim(session, claim_id, page, per_page)
             key = views.claim_key(session, out["id"])
             out["figures"] = claim_figures(session, key)
             out["nearest"] = (self._vectors.nearest_claims(session, key, wait=wait) if out["status"] == "alleged"
                               else [])
+            return out
+
+        def read(session) -> dict:
+            asked = ("claim", store_version(session), claim_id, page, per_page)
+            out = self._answers.one(asked, lambda: build(session))
+            if out["nearest"] is None:  # asked while the index was catching up: not kept
+                self._answers.forget(asked)
             return out
 
         return self._read(read)
@@ -156,12 +163,14 @@ class Workbench:
         return self._read(read)
 
     def outlets(self) -> list[str]:
-        return self._read(views.outlets)
+        return self._read(lambda session: self._answers.one(("outlets", store_version(session)),
+                                                            lambda: views.outlets(session)))
 
     def search(self, q: str, page: int = 1, per_page: int = 50) -> Page:
         """Full-text search over reports and statements (indexed on SQLite and PostgreSQL)."""
         page, per_page, limit, offset = views.bounds(page, per_page)
-        hits, total = self._read(_search.search, q, limit, offset)
+        hits, total = self._read(lambda session: self._answers.one(
+            ("search", store_version(session), q, limit, offset), lambda: _search.search(session, q, limit, offset)))
         return Page(hits, page, per_page, total)
 
     def decisions(self, page: int = 1, per_page: int = 50) -> Page:

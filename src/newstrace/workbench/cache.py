@@ -29,9 +29,7 @@ def store_version(session: Session) -> tuple:
 
 
 class Memo:
-    """A bounded map from (store version, what was asked) to an answer; one computation at a time per
-    memo, so concurrent readers asking the same thing wait for the first answer instead of
-    repeating it."""
+    """A bounded map (least recently used out first) from (store version, what was asked) to an answer."""
 
     def __init__(self, size: int = 5000) -> None:
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
@@ -39,23 +37,29 @@ class Memo:
         self._lock = threading.Lock()
 
     def many(self, keys: list[Hashable], compute: Callable[[list[Hashable]], dict[Hashable, Any]]) -> dict:
-        """Answers for `keys`; `compute` gets the missing ones and returns key -> answer."""
+        """Answers for `keys`; `compute` gets the missing ones and returns key -> answer.  It runs
+        outside the lock: a slow answer never holds up readers asking for something else."""
         out: dict[Hashable, Any] = {}
+        missing = []
         with self._lock:
-            missing = []
             for k in keys:
                 if k in self._data:
                     self._data.move_to_end(k)
                     out[k] = self._data[k]
                 else:
                     missing.append(k)
-            if missing:
-                found = compute(missing)
+        if missing:
+            found = compute(missing)
+            with self._lock:
                 for k in missing:
                     out[k] = self._data[k] = found.get(k)
                 while len(self._data) > self._size:
                     self._data.popitem(last=False)
         return out
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._data.pop(key, None)
 
     def one(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         return self.many([key], lambda _missing: {key: compute()})[key]

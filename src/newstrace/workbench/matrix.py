@@ -88,6 +88,15 @@ class OriginCache:
 
     def __init__(self, size: int = 5000) -> None:
         self._memo = Memo(size)
+        self._hedging = Memo(size)
+
+    def hedging(self, session: Session, claims: list[ClaimRow]) -> dict[str, set[str]]:
+        """claim key -> `hedging_only` of its statements (worked out once per store version)."""
+        version = store_version(session)
+        got = self._hedging.many([(version, c.key) for c in claims], lambda missing: {
+            (version, k): hedging_only(v) for k, v in self.said(session, [c for c in claims
+                                                                          if (version, c.key) in missing]).items()})
+        return {k: v for (_, k), v in got.items()}
 
     def said(self, session: Session, claims: list[ClaimRow]) -> dict[str, tuple[Said, ...]]:
         if not claims:
@@ -121,8 +130,7 @@ def origin_matrix(session: Session, claim_ids: list[str], origin: str | None = N
     nums = [int(c[1:]) for c in claim_ids if c[1:].isdigit()]
     by_id = {r.id: r for r in session.scalars(select(ClaimRow).where(ClaimRow.id.in_(nums)))} if nums else {}
     claims = [by_id[n] for n in nums if n in by_id]
-    said = (cache or OriginCache()).said(session, claims)
-    hedging = {key: hedging_only(rows) for key, rows in said.items()}
+    hedging = (cache or OriginCache()).hedging(session, claims)
     cells: dict[str, dict[str, str]] = {}
     first_seen: dict[str, str] = {}  # independence key -> the origin id shown for it
     counts: Counter = Counter()
