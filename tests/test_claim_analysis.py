@@ -262,14 +262,31 @@ def test_unattributed_line_does_not_corroborate(analysed):
     assert "named expert" in c5.evidence and "documents" in c5.evidence
 
 
-def test_outlet_saying_the_reporting_is_its_own_corroborates(analysed):
+def _dispatch_says(analysed, dispatch_content: str) -> LedgerClaim:
+    """c5 with the Northern Dispatch claiming its tracking line as its own reporting, and the
+    analyst's line read (as extraction reads it) without its attribution."""
     nd = LedgerEntity("e_nd", "Northern Dispatch", "MEDIA")
-    sts = tuple(replace(s, speaker="e_nd", speaker_text="The Dispatch") if s.id == "s15" else s
-                for s in analysed.statements)
-    c5 = _claim(analyse_claims(replace(analysed, entities=analysed.entities + (nd,), statements=sts)), "c5")
+    changed = {"s15": dict(speaker="e_nd", speaker_text="The Dispatch", content=dispatch_content),
+               "s12": dict(content="Ferry transponders went dark during crossings")}
+    sts = tuple(replace(s, **changed[s.id]) if s.id in changed else s for s in analysed.statements)
+    return _claim(analyse_claims(replace(analysed, entities=analysed.entities + (nd,), statements=sts)), "c5")
+
+
+def test_outlet_saying_the_reporting_is_its_own_corroborates(analysed):
+    c5 = _dispatch_says(analysed, "ferry transponders went dark during crossings in February")
     assert c5.status == "corroborated"
     assert set(c5.origins) == {"e_coma", "outlet:Northern Dispatch"}
     assert "(d4 sentence 3)" in c5.reasons[1] and "(d5 sentence 3)" in c5.reasons[1]
+    assert "same proposition: d4 sentence 3 and d5 sentence 3" in c5.reasons
+
+
+def test_two_origins_saying_different_things_in_one_claim_do_not_corroborate(analysed):
+    # grouped with the transponder line, but another proposition: two origins, no corroboration
+    c5 = _dispatch_says(analysed, "Karakum ferries carried about 400 drones to Russia in one week")
+    assert c5.status == "alleged"
+    assert set(c5.origins) == {"e_coma", "outlet:Northern Dispatch"}
+    assert "no two of them state the same proposition" in c5.reasons[0]
+    assert not any(r.startswith("same proposition") for r in c5.reasons)
 
 
 def test_unnamed_sources_never_corroborate(analysed):

@@ -14,10 +14,16 @@ The rules (user-facing explanation in docs/claims.md):
   not count toward corroboration.
 * An origin that denies a claim counts as denying it even where other statements of its were read
   as support (most often counter-statements: "the cargo left on its own").
+* Two supporting origins corroborate each other only when some statement of one and some
+  statement of the other state the same proposition (resolve/agreement.py, a model fitted on
+  MRPC and tuned for precision): a claim groups related statements, and two origins saying
+  related but different things do not corroborate.
 * disputed      -- some named origin denies it (the accused denying, or another origin
                    contradicting it);
-  corroborated  -- otherwise, two or more independent supporting origins;
-  alleged       -- otherwise (one supporting origin, or only hedged support).
+  corroborated  -- otherwise, two or more independent supporting origins that state the same
+                   proposition;
+  alleged       -- otherwise (one supporting origin, only hedged support, or origins whose
+                   statements are related but not the same proposition).
 """
 from __future__ import annotations
 
@@ -26,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from ..model import Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerStatement
+from .agreement import agreeing_pair
 from .evidence import order_evidence, statement_evidence
 from .origins import (counts_as_origin, dependent_statements, headline_statements, independence_key, origin_label,
                       outlet_name, statement_origins)
@@ -94,6 +101,7 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
     evidence: list[str] = []
     evidence_by_kind: dict[str, list[str]] = {}
     cited: dict[str, list[str]] = {}  # independence key -> the statements behind it, as "d1 s2"
+    asserted: dict[str, list[LedgerStatement]] = {}  # independence key -> its supporting statements
     for st in ordered:
         origin = ctx.origins[st.id]
         stance = claim_stance(st)
@@ -114,6 +122,8 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
             continue
         if counts_as_origin(origin):
             (support if stance == "support" else hedging).append(origin)
+            if stance == "support":
+                asserted.setdefault(independence_key(origin), []).append(st)
         else:
             uncounted.append((origin, stance))
         for kind in statement_evidence(st, docs.get(st.document), is_government(origin, entities)):
@@ -130,14 +140,16 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
     support_keys = {independence_key(o) for o in supporters}
     hedgers = [o for o in _unique_keys(hedging) if independence_key(o) not in support_keys | deny_keys]
     deniers = _unique_keys(denying)
+    agreeing, same = _agreeing_origins(supporters, asserted)
 
     if deniers:
         status = DISPUTED
-    elif len(supporters) >= 2:
+    elif len(agreeing) >= 2:
         status = CORROBORATED
     else:
         status = ALLEGED
-    found = _Found(supporters, hedgers, deniers, self_denial, uncounted, headlines, repeated_docs, cited)
+    found = _Found(supporters, hedgers, deniers, self_denial, uncounted, headlines, repeated_docs, cited,
+                   agreeing, same)
     reasons = _reasons(status, found, evidence_by_kind, ctx)
 
     docs_all = {st.document for st in statements}
@@ -157,6 +169,44 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
     )
 
 
+def _statement_text(st: LedgerStatement) -> str:
+    """What a statement asserts, for comparing propositions: its content, or its sentence when the
+    content is a fragment ("the account")."""
+    return st.content if len((st.content or "").split()) >= 6 else st.sentence
+
+
+def _agreeing_origins(supporters: list[str], asserted: Mapping[str, list[LedgerStatement]]
+                      ) -> tuple[list[str], list[tuple[LedgerStatement, LedgerStatement]]]:
+    """The largest group of supporting origins linked by statements of the same proposition, and
+    the linking pairs of statements (one pair per link).  Origins are few per claim; each pair of
+    origins compares at most 8 x 8 statements."""
+    parent = {o: o for o in supporters}
+
+    def root(o: str) -> str:
+        while parent[o] != o:
+            o = parent[o]
+        return o
+
+    texts = {o: [_statement_text(st) for st in asserted.get(independence_key(o), [])] for o in supporters}
+    pairs: list[tuple[str, LedgerStatement, LedgerStatement]] = []
+    for i, a in enumerate(supporters):
+        for b in supporters[i + 1:]:
+            if root(a) == root(b):
+                continue
+            hit = agreeing_pair(texts[a], texts[b])
+            if hit is not None:
+                parent[root(b)] = root(a)
+                pairs.append((a, asserted[independence_key(a)][hit[0]], asserted[independence_key(b)][hit[1]]))
+    groups: dict[str, list[str]] = {}
+    for o in supporters:
+        groups.setdefault(root(o), []).append(o)
+    best = max(groups.values(), key=len, default=[])
+    if len(best) < 2:
+        return [], []
+    group = root(best[0])
+    return best, [(x, y) for a, x, y in pairs if root(a) == group]
+
+
 def _cite(st: LedgerStatement) -> str:
     """Where a statement is: its report and sentence number (1-based), as the brief cites it."""
     return f"{st.document} sentence {st.sentence_index + 1}"
@@ -174,6 +224,8 @@ class _Found:
     headlines: list[str]
     repeated_docs: list[str]
     cited: dict[str, list[str]]
+    agreeing: list[str]  # supporters that state one proposition (two or more: corroborated)
+    same: list[tuple[LedgerStatement, LedgerStatement]]  # the statements that link them
 
 
 def _names_cited(origins: list[str], found: _Found, entities: Mapping[str, LedgerEntity]) -> str:
@@ -195,7 +247,10 @@ def _reasons(status: str, found: _Found, evidence_by_kind: dict[str, list[str]],
     if status == DISPUTED:
         reasons.append(f"disputed: denied by {_names_cited(deniers, found, entities)}")
     elif status == CORROBORATED:
-        reasons.append(f"corroborated: {n} independent origins assert it")
+        reasons.append(f"corroborated: {len(found.agreeing)} independent origins state the same proposition")
+    elif n >= 2:
+        reasons.append(f"alleged: {n} independent origins make statements grouped here, but no two of them "
+                       "state the same proposition (not counted as corroboration)")
     else:
         reasons.append("alleged: fewer than two independent named origins assert it")
     if supporters:
@@ -203,6 +258,8 @@ def _reasons(status: str, found: _Found, evidence_by_kind: dict[str, list[str]],
         reasons.append(f"asserted by {n} {word}: {_names_cited(supporters, found, entities)}")
     else:
         reasons.append("no named origin asserts it outright")
+    for x, y in found.same:
+        reasons.append(f"same proposition: {_cite(x)} and {_cite(y)}")
     if hedgers:
         reasons.append(f"hedged (not counted as corroboration) by {_names_cited(hedgers, found, entities)}")
     if found.self_denial:
