@@ -260,7 +260,9 @@ def test_claim_page_shows_figures_and_nearest_claims_and_the_report_its_copies(c
     claims = [wb.claim(c["id"]) for c in wb.claims(per_page=200).items]
     counted = next(c for c in claims if c["figures"]["figures"])
     page = client.get(f"/claims/{counted['id']}").text
-    assert "Figures (" in page and counted["figures"]["figures"][0]["text"] in page
+    figure = counted["figures"]["figures"][0]
+    assert "Figures (" in page and figure["text"] in page and f"<td>{figure['amount']}</td>" in page
+    assert "built-in method" not in page and ("(copy)" in page) == figure["copy"]
     alleged = next(c for c in claims if c["nearest"])
     page = client.get(f"/claims/{alleged['id']}").text
     assert "Claims it may belong with" in page and f'href="/claims/{alleged["nearest"][0]["id"]}"' in page

@@ -119,3 +119,51 @@ def test_a_hostile_report_runs_nothing_in_the_browser(server, browser):
         shown += browser.js("document.body.innerText")
     assert browser.dialogs() == []
     assert "<script>" in shown or "<img" in shown  # the payload is on the pages as plain text
+
+
+def test_open_the_matrix_split_a_claim_and_the_split_survives_an_ingest(server, browser):
+    base, wb = server
+    browser.goto(f"{base}/login?token={TOKEN}")
+
+    # the claims page is a claims x origins matrix: a column per origin, a stance in its cells
+    browser.goto(f"{base}/claims")
+    assert browser.js("document.querySelectorAll('th.origin a').length") >= 2
+    assert browser.js("document.querySelectorAll('td.cell.denies').length") >= 1
+    assert browser.js("document.querySelectorAll('td.cell.supports').length") >= 1
+    browser.click_and_wait("th.origin a")  # a column header filters the claims by that origin
+    assert "origin=" in browser.js("location.search")
+    assert 0 < browser.js("document.querySelectorAll('a.claim-link').length") < wb.claims().total
+
+    # split the union's two statements off the claim that holds the most
+    claim = max(wb.claims(per_page=200).items, key=lambda c: len(wb.claim(c["id"])["statements"]))
+    wire = sorted(s["id"] for s in wb.claim(claim["id"])["statements"] if s["outlet"] == "Northern Wire")
+    assert wire
+    browser.goto(f"{base}/claims/{claim['id']}")
+    ticked = browser.js("[...document.querySelectorAll('article.statement')]"
+                        ".filter(a => a.querySelector('.meta').textContent.includes('Northern Wire'))"
+                        ".map(a => { const box = a.querySelector('input[form=split-form]'); box.checked = true;"
+                        " return box.value; })")
+    assert sorted(ticked) == wire
+    browser.js("document.querySelector('#split-form input[name=note]').value = 'the union tells its own story'")
+    browser.click_and_wait("#split-claim")
+    new_claim = browser.js("location.pathname").rsplit("/", 1)[1]
+    assert new_claim != claim["id"]
+    shown = lambda: sorted(browser.js("[...document.querySelectorAll('article.statement')].map(a => a.id)"))  # noqa: E731
+    assert shown() == wire
+
+    # another report arrives; the split holds, and the decision is listed with its undo
+    assert wb.ingest([str(MORE)]).count("stored") == 1
+    browser.goto(f"{base}/claims/{new_claim}")
+    assert set(wire) <= set(shown())
+    browser.goto(f"{base}/claims/{claim['id']}")
+    assert not set(wire) & set(shown())
+    browser.goto(f"{base}/decisions")
+    assert "the union tells its own story" in browser.js("document.body.innerText")
+    assert browser.js("document.querySelectorAll('form[action$=\"/undo\"]').length") == 1
+
+    # the timeline and the map answer without any script
+    browser.goto(f"{base}/timeline")
+    assert browser.js("document.querySelectorAll('li.day').length") >= 3
+    browser.goto(f"{base}/map")
+    assert browser.js("document.querySelectorAll('script').length") == 0
+    assert browser.dialogs() == []

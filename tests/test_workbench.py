@@ -291,7 +291,7 @@ def test_a_claim_shows_its_figures_and_an_alleged_one_its_nearest_claims(wb):
     with_figures = [c for c in with_figures if c["figures"]["figures"]]
     assert with_figures
     f = with_figures[0]["figures"]["figures"][0]
-    assert f["values"] == "3" and f["counted"] == "cargo ships" and f["statement"] in statements_of(wb, with_figures[0]["id"])
+    assert f["amount"] == "3" and f["counted"] == "cargo ships" and f["statement"] in statements_of(wb, with_figures[0]["id"])
     for c in wb.claims(per_page=200).items:
         claim = wb.claim(c["id"])
         if claim["status"] != "alleged":

@@ -2,7 +2,7 @@
 of a big claim, places of claims, the timeline), kept while the store is unchanged.
 
 The store's version is read in one cheap query: the newest report and statement ids and counts,
-and the decisions (made and undone).  Every write the workbench knows of changes it — an ingest adds
+the decisions (made and undone) and the claims marked for analysis.  Every write the workbench knows of changes it — an ingest adds
 reports and statements, a correction adds or undoes a decision — so a cached answer is never older
 than the store.
 """
@@ -15,17 +15,19 @@ from typing import Any, Callable, Hashable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store.schema import DecisionRow, DocumentRow, StatementRow
+from ..store.schema import ClaimRow, DecisionRow, DocumentRow, StatementRow
 
 
 def store_version(session: Session) -> tuple:
-    """(newest report id, reports, newest statement id, statements, decisions, newest decision, undone)."""
+    """(newest report id, reports, newest statement id, statements, decisions, newest decision, undone,
+    claims marked for analysis: an ingest finishing an interrupted one's analysis clears marks)."""
     sub = lambda q: q.scalar_subquery()  # noqa: E731
     return tuple(session.execute(select(
         sub(select(func.max(DocumentRow.id))), sub(select(func.count()).select_from(DocumentRow)),
         sub(select(func.max(StatementRow.id))), sub(select(func.count()).select_from(StatementRow)),
         sub(select(func.count()).select_from(DecisionRow)), sub(select(func.max(DecisionRow.id))),
-        sub(select(func.count()).where(DecisionRow.undone_at.is_not(None))))).one())
+        sub(select(func.count()).where(DecisionRow.undone_at.is_not(None))),
+        sub(select(func.count()).where(ClaimRow.needs_analysis.is_(True))))).one())
 
 
 class Memo:

@@ -21,7 +21,7 @@ def _values(low: float, high: float | None, is_range: bool) -> str:
 
 
 def _figure_item(f: FigureRow, outlet: str | None, published: str | None) -> dict:
-    return {"id": f"f{f.id}", "text": f.text, "values": _values(f.low, f.high, f.is_range), "low": f.low,
+    return {"id": f"f{f.id}", "text": f.text, "amount": _values(f.low, f.high, f.is_range), "low": f.low,
             "high": f.high, "measure": f.measure, "counted": f.counted, "unit": f.unit, "date": f.refers_to,
             "date_from": f.refers_from, "origin": f.origin, "report": f"d{f.document_id}", "outlet": outlet,
             "published": published, "statement": f"s{f.statement_id}" if f.statement_id else None,
