@@ -354,3 +354,8 @@ def test_postgres_origin_filter_matrix_changes_and_split(pg_url):
         wb.undo(d["id"])
         assert statements_of(wb, claim["id"]) == {keep, *move}
         assert wb.timeline().total >= 3
+        wb.ingest([str(RELAY)])
+        assert any(r["copies"] for r in (wb.report(x["id"]) for x in wb.reports().items))
+        assert "Lisbon" in {p["name"] for p in wb.places(per_page=200)["places"]}
+        assert wb.claim(claim["id"], 1, 2)["statements_page"]["per_page"] == 2
+        assert wb.search("inspectors").total > 0
