@@ -107,3 +107,17 @@ def test_line_key_ignores_digits_case_and_punctuation() -> None:
 def test_empty_and_whitespace_reports() -> None:
     clean = clean_report(RawReport("e", "  \n\n \t\n"))
     assert clean.text == "" and clean.paragraphs == () and clean.removals == ()
+
+
+def test_a_100_kb_line_with_mojibake_is_repaired_in_linear_time() -> None:
+    # regression (benchmarks/fuzz.py): one 100 KB line of repeated sentences that ftfy changes was
+    # aligned by difflib as a whole, which is quadratic on repetitive text (252 s for 100 KB)
+    import time
+
+    sentence = "The ferry left at noon, the board said, and \u00e2\u20ac\u0153ten\u00e2\u20ac\u009d boats followed. "
+    raw = RawReport("long.txt", sentence * 2000)
+    start = time.monotonic()
+    clean = clean_report(raw)
+    assert time.monotonic() - start < 30
+    assert clean.text.count("\u201cten\u201d") == 2000 and "\u00e2\u20ac" not in clean.text
+    assert assert_offsets_round_trip(clean) == 12 * 2000  # every token of every sentence

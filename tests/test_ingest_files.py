@@ -232,3 +232,20 @@ def test_seed_folder_reads_outlet_and_date_from_metadata() -> None:
     for item in items:
         assert item.outlet and item.published and item.published_from == "metadata"
         assert item.text == (SEEDS / Path(item.source).name).read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize("doc, words", [
+    ("[" * 100_000 + "]" * 100_000, "nests arrays or objects too deeply"),  # RecursionError in json
+    ('{"text": "x y z", "published": ' + "9" * 5000 + "}", "number too long"),  # int digits limit
+])
+def test_json_too_deep_or_with_a_huge_number_is_malformed(tmp_path: Path, doc: str, words: str) -> None:
+    # regression (benchmarks/fuzz.py): these raised RecursionError / ValueError out of the reader
+    path = tmp_path / "batch.json"
+    path.write_text(doc, encoding="utf-8")
+    problem = only_problem(read(path))
+    assert problem.code == "E008" and words in problem.message and str(path) in problem.message
+    lines = tmp_path / "batch.jsonl"
+    lines.write_text(json.dumps({"text": STORY}) + "\n" + doc + "\n", encoding="utf-8")
+    good, bad = read(lines)
+    assert isinstance(good, RawReport) and good.text == STORY
+    assert bad.code == "E008" and bad.source == f"{lines}#2" and words in bad.message

@@ -130,3 +130,23 @@ def test_members_of_a_container_keep_their_own_title_and_url(tmp_path: Path) -> 
     assert (first.title, first.url, first.outlet, first.published) == (
         "Own title", "https://o.example/1", "Emmsdorf Post", "2024-07-06")
     assert second.title == "Rain is forecast for the weekend in Emmsdorf." and second.url is None
+
+
+def _alias_bomb(levels: int, width: int) -> str:
+    lines = ["l0: &l0 [" + ", ".join(["x"] * width) + "]"]
+    lines += [f"l{k}: &l{k} [" + ", ".join([f"*l{k - 1}"] * width) + "]" for k in range(1, levels)]
+    return "\n".join(lines) + f"\na.txt: {{outlet: *l{levels - 1}}}\n"
+
+
+@pytest.mark.parametrize("yaml_text, words", [
+    (_alias_bomb(9, 12), "expands to more than 1,000,000 values"),  # 12**9 values once expanded
+    ("a.txt: &a {outlet: [*a]}\n", "expands to more than 1,000,000 values"),  # an alias inside itself
+    ("a.txt: {outlet: " + "[" * 5000 + "x" + "]" * 5000 + "}\n", "nests its values too deeply"),
+])
+def test_yaml_bombs_are_refused_before_reading_values(tmp_path: Path, yaml_text: str, words: str) -> None:
+    # regression: str()/json.dumps of an expanded alias bomb ate all memory; a recursive alias or a
+    # deep nest raised ValueError / RecursionError out of the reader
+    (tmp_path / "a.txt").write_text(STORY, encoding="utf-8")
+    (tmp_path / "metadata.yaml").write_text(yaml_text, encoding="utf-8")
+    (problem,) = read([tmp_path / "a.txt"])
+    assert problem.code == "E009" and words in problem.message and "a.txt" in problem.source

@@ -105,3 +105,20 @@ def test_record_over_cap_is_refused(tmp_path: Path) -> None:
     items = read(path, Settings(max_bytes=100))
     assert [i.code for i in items] == ["E005", "E005"]
     assert items[0].source == f"{path}#https://valley.example/floods/1"
+
+
+def test_wrong_content_length_is_a_problem_not_a_warning(tmp_path: Path, capfd) -> None:
+    # regression (benchmarks/fuzz.py): warcio printed "WARNING: Record not followed by newline" to
+    # stderr and the archive was read as if whole
+    whole = tmp_path / "whole.warc"
+    write_warc(whole, gzip=False)
+    data = whole.read_bytes()
+    at = data.index(b"Content-Length: ", data.index(b"https://valley.example/floods/1"))
+    end = data.index(b"\r\n", at)
+    length = int(data[at + 16:end])
+    bad = tmp_path / "bad.warc"
+    bad.write_bytes(data[:at + 16] + str(length - 40).encode() + data[end:])
+    items = read(bad)
+    problems = [i for i in items if isinstance(i, IngestProblem)]
+    assert any(p.code == "E008" and "Content-Length" in p.message and str(bad) in p.message for p in problems)
+    assert "WARNING" not in capfd.readouterr().err

@@ -17,6 +17,7 @@ _QUOTE_CHARS = {"\u201e": "\u201c", "\u201f": "\u201c", "\u201a": "\u2018", "\u2
 _DROP_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=False)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+REPAIR_SPAN = 1000  # longest piece of a line that ftfy sees at once
 
 
 @dataclass
@@ -92,11 +93,52 @@ def split_lines(text: str) -> list[tuple[int, int]]:
 
 
 def repair_unicode(piece: MappedText, repairs: list[Repair], raw: str) -> MappedText:
-    """Fix mojibake and odd characters with ftfy; unchanged characters keep their origin."""
+    """Fix mojibake and odd characters with ftfy; unchanged characters keep their origin.
+
+    ftfy sees a line in windows of at most REPAIR_SPAN characters cut at spaces, and a changed
+    window is aligned word by word: difflib's alignment is quadratic on repetitive text (one
+    100 KB line took minutes as a whole), on a word it costs nothing.
+    """
+    before = piece.text
+    if len(before) <= REPAIR_SPAN:
+        return _repair_window(piece, repairs, raw)
+    out = MappedText()
+    start = 0
+    while start < len(before):
+        end = min(len(before), start + REPAIR_SPAN)
+        if end < len(before):
+            cut = before.rfind(" ", start + 1, end)
+            end = cut if cut > start else end  # no space in the window: cut inside a word
+        out.append(_repair_window(MappedText(piece.chars[start:end], piece.origin[start:end]), repairs, raw))
+        start = end
+    return out
+
+
+def _repair_window(piece: MappedText, repairs: list[Repair], raw: str) -> MappedText:
+    """ftfy on one window; its changes aligned word by word when ftfy kept the spaces where they were."""
     before = piece.text
     after = ftfy.fix_text(before, _FTFY_CONFIG)
     if after == before:
         return piece
+    old_words, new_words = before.split(" "), after.split(" ")
+    if len(old_words) != len(new_words):
+        return _align(piece, after, repairs, raw)
+    out = MappedText()
+    pos = 0
+    for k, (old, new) in enumerate(zip(old_words, new_words)):
+        if k:  # the space between words is unchanged
+            out.chars.append(" ")
+            out.origin.append(piece.origin[pos])
+            pos += 1
+        word = MappedText(piece.chars[pos:pos + len(old)], piece.origin[pos:pos + len(old)])
+        out.append(word if old == new else _align(word, new, repairs, raw))
+        pos += len(old)
+    return out
+
+
+def _align(piece: MappedText, after: str, repairs: list[Repair], raw: str) -> MappedText:
+    """`after` (ftfy's repair of piece.text) with the origins of the characters it kept."""
+    before = piece.text
     out = MappedText()
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -30,7 +30,11 @@ def looks_like_feed(media_type: str, body: bytes) -> bool:
 def read_feed(body: bytes, source: str, settings: Settings, client: httpx.Client
               ) -> Iterator[RawReport | IngestProblem]:
     """Yield a report per entry (its page fetched) and a problem per broken entry."""
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    except Exception as e:  # feedparser raises on some hostile markup (e.g. &#x110000;, past Unicode)
+        raise MalformedInput(f"{source} is not a readable feed: {type(e).__name__}: {e}",
+                             source=source) from None
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):

@@ -14,6 +14,7 @@ from ..errors import (
     MalformedInput,
     MetadataError,
     NewstraceError,
+    NoTextFound,
     TooLarge,
     UnsupportedInput,
 )
@@ -44,6 +45,7 @@ MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
 _SNIFF = 8192
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\v\x1b")
 _CONTROL_SHARE = 0.10  # more control characters than this in the first 8 KiB -> binary
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"  # a byte order mark and zero-width spaces: not text
 RECORD_KEYS = ("text", "title", "url", "outlet", "published", "author")
 
 
@@ -82,7 +84,11 @@ def check_binary(data: bytes, source: str) -> None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise EncodingError(f"{source} is UTF-16 or UTF-32 text; save it as UTF-8", source=source)
     head = data[:_SNIFF]
-    nul = head.find(b"\x00")
+    byte_order = _utf16_without_bom(head)
+    if byte_order:
+        raise EncodingError(f"{source} is UTF-16 ({byte_order}) text without a byte order mark; "
+                            "save it as UTF-8", source=source)
+    nul = data.find(b"\x00")  # anywhere, not only in the head: no text report holds one
     if nul >= 0:
         raise BinaryInput(f"{source} holds a NUL byte at offset {nul}: it is a binary file, "
                           "not a text report", source=source)
@@ -90,6 +96,18 @@ def check_binary(data: bytes, source: str) -> None:
     if head and controls / len(head) > _CONTROL_SHARE:
         raise BinaryInput(f"{source} is mostly control characters ({controls} of the first "
                           f"{len(head)} bytes): it is a binary file, not a text report", source=source)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'little-endian' or 'big-endian' when every other byte is NUL, as in UTF-16 of Latin text."""
+    if len(head) < 16:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "little-endian"
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "big-endian"
+    return None
 
 
 def decode_utf8(data: bytes, source: str, lines: bool = True) -> str:
@@ -114,10 +132,21 @@ def first_line_title(text: str, markdown: bool = False) -> str | None:
     return None
 
 
+def check_words(text: str, source: str, what: str = "") -> None:
+    """EmptyInput for blank text (a byte order mark or zero-width spaces count as blank), NoTextFound
+    for text without a single letter (only digits, punctuation, symbols or invisible marks)."""
+    if not any(not c.isspace() and c not in _INVISIBLE for c in text):  # stops at the first visible one
+        raise EmptyInput(f"{source} has an empty {what}" if what else
+                         f"{source} is empty or holds only whitespace", source=source)
+    if not any(c.isalpha() for c in text):
+        raise NoTextFound(f"{source} holds no words, only digits, punctuation, symbols or invisible "
+                          "characters", source=source)
+
+
 def text_report(text: str, source: str, media_type: str = "text/plain") -> RawReport:
-    """A report from decoded text, title from its first line; EmptyInput when blank."""
-    if not text.strip():
-        raise EmptyInput(f"{source} is empty or holds only whitespace", source=source)
+    """A report from decoded text, title from its first line; EmptyInput when blank, NoTextFound
+    when it holds no word."""
+    check_words(text, source)
     title = first_line_title(text, markdown=media_type == "text/markdown")
     return RawReport(source=source, text=text, title=title, media_type=media_type)
 
@@ -139,12 +168,15 @@ def record_report(record: Any, source: str) -> RawReport:
     text = record.get("text")
     if not isinstance(text, str):
         raise MalformedInput(f"{source} has no 'text' string", source=source)
-    if not text.strip():
-        raise EmptyInput(f"{source} has an empty 'text'", source=source)
+    check_words(text, source, "'text'")
     values: dict[str, str | None] = {}
     for key in ("title", "url", "outlet", "author"):
         v = record.get(key)
         values[key] = None if v is None else str(v)
+    for key, value in (("text", text), *values.items()):
+        if value and "\x00" in value:  # no report holds one, and PostgreSQL cannot store it
+            raise MalformedInput(f"{source}: '{key}' holds a NUL character (\\u0000) at offset "
+                                 f"{value.index(chr(0))}", source=source)
     published = None
     if record.get("published") not in (None, ""):
         try:
@@ -166,11 +198,7 @@ def read_json_file(path: str, settings: Settings) -> Iterator[RawReport | Ingest
     if not data.strip():
         raise EmptyInput(f"{path} is empty or holds only whitespace", source=path)
     check_binary(data, path)
-    try:
-        doc = json.loads(decode_utf8(data, path))
-    except json.JSONDecodeError as e:
-        raise MalformedInput(f"{path} is not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})",
-                             source=path) from None
+    doc = parse_json(decode_utf8(data, path), path, path)
     if isinstance(doc, list):
         if not doc:
             raise EmptyInput(f"{path} holds an empty list of records", source=path)
@@ -182,6 +210,20 @@ def read_json_file(path: str, settings: Settings) -> Iterator[RawReport | Ingest
                 yield as_problem(e, member)
     else:
         yield record_report(doc, path)
+
+
+def parse_json(text: str, what: str, source: str, lines: bool = True) -> Any:
+    """The JSON value in `text`, or MalformedInput naming `what` and why it is not readable JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno}, column {e.colno}" if lines else f"column {e.colno}"
+        raise MalformedInput(f"{what} is not valid JSON: {e.msg} ({where})", source=source) from None
+    except RecursionError:  # the decoder recurses once per nested array or object
+        raise MalformedInput(f"{what} nests arrays or objects too deeply to be a report record",
+                             source=source) from None
+    except ValueError as e:  # a number longer than Python converts (sys.get_int_max_str_digits)
+        raise MalformedInput(f"{what} holds a number too long to read: {e}", source=source) from None
 
 
 def read_jsonl_file(path: str, settings: Settings) -> Iterator[RawReport | IngestProblem]:
@@ -205,11 +247,7 @@ def read_jsonl_file(path: str, settings: Settings) -> Iterator[RawReport | Inges
                     raise TooLarge(f"line {lineno} of {path} is {len(raw):,} bytes, over the cap "
                                    f"of {cap:,} bytes", source=member)
                 text = decode_utf8(raw, f"line {lineno} of {path}", lines=False)
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError as e:
-                    raise MalformedInput(f"line {lineno} of {path} is not valid JSON: {e.msg} "
-                                         f"(column {e.colno})", source=member) from None
+                record = parse_json(text, f"line {lineno} of {path}", member, lines=False)
                 yield record_report(record, member)
             except NewstraceError as e:
                 yield IngestProblem(member, e.code, e.message)
@@ -226,6 +264,8 @@ def _as_text(value: Any) -> str:
 
 
 def ensure_regular_file(path: str) -> None:
-    """UnsupportedInput for sockets, devices and other non-regular files."""
+    """UnsupportedInput for sockets, devices, looping or broken links and other non-regular files."""
     if not os.path.isfile(path):
+        if os.path.islink(path) and not os.path.exists(path):
+            raise UnsupportedInput(f"{path} is a symbolic link that loops or leads nowhere", source=path)
         raise UnsupportedInput(f"{path} is not a regular file", source=path)

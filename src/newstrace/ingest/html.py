@@ -115,6 +115,7 @@ def extract_html(content: bytes | str, source: str, url: str | None = None,
     raises NoTextFound.
     """
     html = content if isinstance(content, str) else decode_html(content, charset)
+    html = html.replace("\x00", "")  # never page text (browsers drop it) and PostgreSQL cannot store it
     try:
         page = plain_page(html)
     except Exception as e:  # the stdlib parser is lenient; this guards against the unforeseen

@@ -19,6 +19,9 @@ FILE_SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
 FIELDS = ("title", "outlet", "author", "url", "published", "site")  # RawReport fields
 MEMBER_FIELDS = ("outlet", "author", "published", "site")  # apply to every member of a container
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A sidecar holds a few fields per file; more values than this, counting each alias every time it is
+# used, is an alias bomb ("billion laughs") or a recursive alias, refused before any value is read.
+MAX_VALUES = 1_000_000
 
 
 class _SidecarLoader(yaml.SafeLoader):
@@ -146,12 +149,31 @@ def _load_mapping(sidecar: str, source: str) -> Mapping[Any, Any]:
     except (OSError, ValueError, yaml.YAMLError) as e:
         detail = str(e).replace("\n", " ")
         raise MetadataError(f"{sidecar} cannot be read as YAML: {detail}", source=source) from None
+    except RecursionError:  # PyYAML builds nested collections recursively
+        raise MetadataError(f"{sidecar} nests its values too deeply to be metadata", source=source) from None
+    if _expanded_size(table, MAX_VALUES) > MAX_VALUES:
+        raise MetadataError(f"{sidecar} expands to more than {MAX_VALUES:,} values (aliases repeating "
+                            "aliases, or an alias inside itself); it is not read", source=source)
     if table is None:
         return {}
     if not isinstance(table, Mapping):
         raise MetadataError(f"{sidecar} holds a {type(table).__name__}, not a mapping of keys",
                             source=source)
     return table
+
+
+def _expanded_size(value: Any, limit: int) -> int:
+    """How many values `value` holds with every alias expanded, counting no further than limit + 1."""
+    seen, stack = 0, [value]
+    while stack and seen <= limit:  # a stack, not recursion: any depth, and a cycle ends at the limit
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+    return seen
 
 
 def _checked_layer(table: Mapping[Any, Any], sidecar: str, what: str, path: str) -> Layer:

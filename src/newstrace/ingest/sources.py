@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 
@@ -32,6 +33,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 
 Item = RawReport | IngestProblem
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters, newline and escape among them
 
 
 def read_inputs(inputs: Sequence[str], settings: Settings,
@@ -153,8 +155,11 @@ class _Session:
 
 
 def shown_name(path: str) -> str:
-    """A path as text that can always be stored and printed: bytes that are not UTF-8 as \\xNN."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace") if _undecodable(path) else path
+    """A path as text that can always be stored and printed: bytes that are not UTF-8 as \\xNN,
+    control characters (a newline, an escape sequence) as \\n, \\x1b..."""
+    if _undecodable(path):
+        path = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], path) if _CONTROLS.search(path) else path
 
 
 def _undecodable(path: str) -> bool:
@@ -166,11 +171,17 @@ def _undecodable(path: str) -> bool:
 
 
 def refuse_undecodable_name(path: str) -> None:
-    """EncodingError, naming the bytes, for a file name that is not valid UTF-8."""
+    """EncodingError, naming the bytes, for a file name that is not valid UTF-8; UnsupportedInput for a
+    name holding control characters (a newline would forge lines of output, an escape would drive the
+    terminal)."""
     if _undecodable(path):
         shown = shown_name(path)
         raise EncodingError(f"the file name {shown} is not valid UTF-8 (its bytes are shown as \\xNN); "
                             "rename the file to ingest it", source=shown)
+    if _CONTROLS.search(path):
+        shown = shown_name(path)
+        raise UnsupportedInput(f"the file name {shown} holds control characters (shown escaped); "
+                               "rename the file to ingest it", source=shown)
 
 
 def refuse_future_dates(items: Iterable[Item], today: date | None = None) -> Iterator[Item]:

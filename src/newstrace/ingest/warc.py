@@ -1,11 +1,13 @@
 """WARC/ARC archives via warcio: each HTML response record is a report; truncation is a problem."""
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import replace
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 
 from ..errors import EmptyInput, InputNotFound, MalformedInput, NewstraceError, TooLarge
 from ..model import IngestProblem, RawReport
@@ -15,6 +17,36 @@ from .html import extract_html
 from .web import HTML_TYPES
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+LINE_LIMIT = 1 << 20  # a WARC or HTTP header line is far shorter; a longer one is damage (or a bomb)
+
+
+# warcio logs a warning for each target URI with spaces (it repairs them); a batch need not show it
+logging.getLogger("warcio.recordloader").setLevel(logging.ERROR)
+
+
+class _ArchiveReader(DecompressingBufferedReader):
+    """warcio's reader, except that a gzip member damaged part-way raises (warcio writes the zlib
+    error to stderr and reads on as if the archive ended there) and that no line is longer than
+    LINE_LIMIT (warcio would gather a gzip bomb's gigabytes of zeros into one header line)."""
+
+    def readline(self, length: int | None = None) -> bytes:
+        return super().readline(LINE_LIMIT if not length or length > LINE_LIMIT else length)
+
+    def _decompress(self, data: bytes) -> bytes:
+        if self.decompressor and data and self.num_block_read:  # past the first block: no more sniffing
+            return self.decompressor.decompress(data)
+        return super()._decompress(data)
+
+
+class _Archive(ArchiveIterator):
+    """warcio's iterator without its stderr output: a record whose length is wrong is reported as a
+    problem instead (counted in err_count), and a damaged gzip member raises."""
+
+    INC_RECORD = ""
+
+    def __init__(self, fileobj) -> None:
+        super().__init__(fileobj)
+        self.reader = _ArchiveReader(self.fh)
 
 
 def is_warc(path: str) -> bool:
@@ -38,7 +70,7 @@ def read_warc(path: str, settings: Settings) -> Iterator[RawReport | IngestProbl
     records = html_records = 0
     damaged = False
     with f:
-        archive = ArchiveIterator(f)
+        archive = _Archive(f)
         try:
             for record in archive:
                 records += 1
@@ -70,8 +102,13 @@ def read_warc(path: str, settings: Settings) -> Iterator[RawReport | IngestProbl
             raise
         except Exception as e:  # warcio/zlib raise many kinds on a damaged archive
             raise MalformedInput(f"{path} is damaged after {records} records: "
-                                 f"{type(e).__name__}: {e}", source=path) from None
+                                 f"{type(e).__name__}: {_printable(str(e))}", source=path) from None
         end = getattr(archive, "offset", None)
+    if archive.err_count and not damaged:
+        damaged = True
+        yield IngestProblem(path, MalformedInput.code,
+                            f"{path} has {archive.err_count} record(s) whose declared Content-Length does "
+                            "not match its content; what lies between records was skipped")
     if not damaged and isinstance(end, int) and end < size:
         raise MalformedInput(f"{path} is truncated: the last {size - end:,} bytes (from byte {end:,}) "
                              "do not form a complete record", source=path)
@@ -113,3 +150,10 @@ def _charset(content_type: str) -> str | None:
         if key.strip().lower() == "charset" and value.strip():
             return value.strip().strip("\"'")
     return None
+
+
+def _printable(text: str, limit: int = 160) -> str:
+    """warcio quotes the bytes it choked on: shown escaped and short, never as raw control bytes."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                    for c in text[:limit])
+    return shown + ("..." if len(text) > limit else "")

@@ -58,11 +58,12 @@ def _only_http(request: httpx.Request) -> None:
                          source=str(request.url))
 
 
-def make_client(settings: Settings) -> httpx.Client:
+def make_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """One client for a batch: redirects followed (http(s) only), timeouts from settings, gzip/deflate
-    only, public addresses only unless settings.allow_private."""
+    only, public addresses only unless settings.allow_private.  `transport` stands in for the network
+    (the fuzzer's fake servers); by default it is the guarded one."""
     return httpx.Client(
-        transport=_GuardedTransport(settings.allow_private), event_hooks={"request": [_only_http]},
+        transport=transport or _GuardedTransport(settings.allow_private), event_hooks={"request": [_only_http]},
         follow_redirects=True, max_redirects=10, timeout=httpx.Timeout(settings.http_timeout),
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
                  "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
