@@ -84,7 +84,7 @@ class _Session:
             raise UnsupportedInput(f"{item} is not a file, a folder or an http(s) URL", source=item)
         elif os.path.isdir(item):
             yield from self.read_folder(item, flags)
-        elif os.path.exists(item):
+        elif os.path.exists(item) or os.path.islink(item):  # a looping link: named as one by read_path
             yield from self.read_path(item, flags)
         else:
             raise InputNotFound(f"{item} does not exist", source=item)
