@@ -272,6 +272,9 @@ class ProcessedReport:
     extraction: Extraction
     published: str | None  # from metadata, the page, or inferred from the text
     published_from: str  # metadata | html | text | none
+    # claim-matching text -> its unit vector as float32 bytes, computed in the per-report stage so
+    # the single writer need not run the sentence encoder (it encodes whatever is missing here)
+    claim_vectors: tuple[tuple[str, bytes], ...] = ()
 
 
 # --------------------------------------------------------------------------- resolve

@@ -17,7 +17,8 @@ from ..settings import Settings
 
 
 class ModelPlugin(WorkerPlugin):
-    """Loads the parser, the gazetteer and (unless attribution is `rules`) the tagger as a worker starts.
+    """Loads the parser, the gazetteer, the sentence encoder and (unless attribution is `rules`) the tagger
+    as a worker starts.
 
     Registered once per ingest under one name, so it replaces an earlier registration; a worker that
     joins (or is restarted by its nanny) later runs it too.  Loading up front means the first chunk
@@ -40,8 +41,12 @@ def warm_models(settings: Settings) -> None:
     from ..extract.nlp import load_nlp
     from ..extract.places import load_gazetteer
 
+    from ..resolve.embeddings import default_encoder, load_model
+
     load_nlp(settings.spacy_model)
     load_gazetteer(settings.user_gazetteer)
+    default_encoder(settings.embedding_model, settings.precision)
+    load_model(settings.embedding_model)  # the sentence encoder: claim vectors are made per report
     if settings.attribution != "rules":
         from ..extract.tagger import load_tagger
 

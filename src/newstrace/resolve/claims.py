@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -121,11 +121,15 @@ class ClaimClusterer:
         self._next = 1
 
     # ------------------------------------------------------------------ public API
-    def add_report(self, items: Sequence[ClaimItem]) -> dict[str, str | None]:
-        """Cluster one report's statements (in order); returns statement id -> claim id or None."""
+    def add_report(self, items: Sequence[ClaimItem],
+                   known: Mapping[str, np.ndarray] | None = None) -> dict[str, str | None]:
+        """Cluster one report's statements (in order); returns statement id -> claim id or None.
+
+        `known` maps claim texts to vectors computed earlier (in the per-report stage); only the
+        texts missing from it are encoded here."""
         items = [it for it in items if it.id not in self._items]
         worthy = [it for it in items if is_claim_worthy(it.statement, self.settings.min_content_words)]
-        vecs = self.encoder([claim_text(it.statement) for it in worthy]) if worthy else np.zeros((0, 0))
+        vecs = self._vectors([claim_text(it.statement) for it in worthy], known or {})
         out: dict[str, str | None] = {it.id: None for it in items}
         for it in items:
             self._items[it.id] = it
@@ -137,6 +141,11 @@ class ClaimClusterer:
             self._row[it.id] = len(self._index)
             self._index.add([it.id], vec[None, :])
         return out
+
+    def _vectors(self, texts: Sequence[str], known: Mapping[str, np.ndarray]) -> list[np.ndarray]:
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        fresh = dict(zip(missing, self.encoder(missing))) if missing else {}
+        return [known[t] if t in known else fresh[t] for t in texts]
 
     def restore(self, items: Sequence[ClaimItem], vecs: np.ndarray, claim_ids: Sequence[str | None],
                 stances: Sequence[str | None] = ()) -> None:

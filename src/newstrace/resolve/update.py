@@ -80,7 +80,7 @@ class Resolution:
             touched.update(self.resolver.chain_of(key))
         changed = self._upsert_entities(session, touched)
         session.flush()
-        self._cluster(session, row, st_rows)
+        self._cluster(session, row, st_rows, processed.claim_vectors)
         self.touched_claims |= self._claims_spoken_by(session, survivors | changed)
         update_figures(session, {row.id}, survivors | changed)  # in this report's transaction
 
@@ -157,13 +157,15 @@ class Resolution:
                          speaker_chain=self.resolver.chain_of(speaker) if speaker else (),
                          entity_chains=tuple(dict.fromkeys(chains)))
 
-    def _cluster(self, session: Session, row: DocumentRow, st_rows: Sequence[StatementRow]) -> None:
+    def _cluster(self, session: Session, row: DocumentRow, st_rows: Sequence[StatementRow],
+                 vectors: Sequence[tuple[str, bytes]] = ()) -> None:
         if not st_rows:
             return
         clusterer = self.clusterer(session)
         ctx = _Context.load(session, row.id)
         items = [self._claim_item(r, row.published, ctx) for r in st_rows]
-        assigned = clusterer.add_report(items)
+        known = {text: np.frombuffer(data, dtype=np.float32) for text, data in vectors}
+        assigned = clusterer.add_report(items, known)
         here: set[str] = set()  # claims this report joined: only their rows change now
         for r in st_rows:
             cid = assigned.get(f"s{r.id}")
