@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..model import (Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerFigure, LedgerFigureConflict,
                      LedgerSeries, LedgerStatement)
 from ..resolve.evidence import MATERIAL_KINDS, sentence_spans, statement_evidence
+from ..resolve.summaries import taken_from
 from ..resolve.names import country_role
 from ..resolve.origins import (dependent_documents, dependent_statements, independence_key, origin_label, outlet_name,
                                statement_origins)
@@ -194,12 +195,11 @@ class _Builder:
 
     def _quote_order(self, c: LedgerClaim) -> Callable[[LedgerStatement], tuple]:
         """Sort key for the statement that speaks for a claim: the wording its summary was taken from
-        (its most central assertion), then not from an origin that also denies it, asserting before
-        hedging, earliest report, attributed before unattributed."""
+        (resolve/summaries.py), then not from an origin that also denies it, asserting before hedging,
+        earliest report, attributed before unattributed."""
         denying = {independence_key(self.origins[s.id]) for s in self.members(c)
                    if _is_denial(s) and s.id not in self.dependent}
-        central = _bare(c.summary).rstrip("\u2026")
-        return lambda s: (not central or central not in _bare(s.content),
+        return lambda s: (not taken_from(c.summary, s.content),
                           independence_key(self.origins[s.id]) in denying, claim_stance(s) != "support",
                           self.published(s.document), s.speaker is None, s.start)
 
@@ -510,7 +510,7 @@ def _is_denial(st: LedgerStatement) -> bool:
 
 
 def _bare(text: str | None) -> str:
-    """Text with its whitespace collapsed and edge quotes and commas cut (how claim summaries are written)."""
+    """Text with its whitespace collapsed and edge quotes and commas cut."""
     return " ".join((text or "").split()).strip(" \"'\u201c\u201d,")
 
 

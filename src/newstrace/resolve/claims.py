@@ -13,6 +13,7 @@ import numpy as np
 from ..model import Statement
 from .claim_frames import Frame, frames_conflict, read_frame
 from .rebuttal import is_rebuttal
+from .summaries import LIMIT, Candidate, summarise
 from .embeddings import Encoder, default_encoder
 from .vector_index import VectorIndex
 
@@ -390,16 +391,17 @@ class ClaimClusterer:
             event_date=c.dates.most_common(1)[0][0] if c.dates else None,
             entities=tuple(e for e, _ in c.entities.most_common()))
 
-    def _summary(self, c: _Claim, limit: int = 200) -> str:
-        """The content of the most central assertive statement, trimmed at a word."""
+    def _summary(self, c: _Claim, limit: int = LIMIT) -> str:
+        """The claim's summary (summaries.py): its supporting statement that reads best on its own,
+        weighed with its centrality (mean cosine to the members), normalised and dated."""
         rows = [(m, self._row[m]) for m in c.members if m in self._row]
-        pool = [(m, r) for m, r in rows if self._items[m].statement.stance == "assert"] or rows
-        if not pool:
+        if not rows:
             return ""
         mat = np.stack([self._index.vector(r) for _, r in rows])
-        # ties (e.g. two statements) go to the earliest statement
-        best = max(pool, key=lambda mr: round(float((mat @ self._index.vector(mr[1])).sum()), 2))[0]
-        return trim(self._items[best].statement.content, limit)
+        central = mat @ mat.T
+        return summarise([Candidate(self._items[m].statement.content, self._stance.get(m, "support"),
+                                    float(central[i].mean())) for i, (m, _) in enumerate(rows)],
+                         c.event_dates, limit)
 
 
 def event_date(it: ClaimItem) -> str | None:

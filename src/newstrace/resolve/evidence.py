@@ -9,7 +9,8 @@ from ..model import LedgerDocument, LedgerStatement
 from ..resources import load_yaml
 
 # Kinds that show something beyond a speaker's word (used for "no public evidence" questions).
-MATERIAL_KINDS = ("satellite imagery", "documents", "physical evidence", "named expert")
+MATERIAL_KINDS = ("satellite imagery", "released imagery", "documents", "physical evidence", "named expert")
+NO_PUBLIC_EVIDENCE = "no public evidence"
 # A following sentence that continues the statement across a paragraph break ("He said the ...").
 _CONTINUES = re.compile(r"[\"“]?(?:He|She|They|It|This|That|These|Those|Such|The assessment)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
@@ -45,8 +46,8 @@ def load_evidence_kinds(name: str = "evidence.yaml") -> tuple[EvidenceKind, ...]
 def classify_evidence(text: str) -> tuple[str, ...]:
     """Evidence kinds a passage mentions, in the order of evidence.yaml.
 
-    Kinds: satellite imagery | intelligence assessment | official statement | documents |
-    named expert | unnamed sources | physical evidence | no public evidence.
+    Kinds: satellite imagery | released imagery | intelligence assessment | official statement |
+    documents | named expert | unnamed sources | physical evidence | no public evidence.
     """
     if not text or not text.strip():
         return ()
@@ -110,8 +111,13 @@ def statement_evidence(st: LedgerStatement, doc: LedgerDocument | None, official
 
 
 def order_evidence(kinds: list[str] | tuple[str, ...] | set[str]) -> tuple[str, ...]:
-    """Evidence kinds deduplicated in the order of evidence.yaml (unknown kinds last)."""
+    """Evidence kinds deduplicated in the order of evidence.yaml (unknown kinds last).
+
+    "no public evidence" is dropped beside a material kind: a report's "could not be verified"
+    does not unmake photographs or documents that were released."""
     order = [k.name for k in load_evidence_kinds()]
     seen = set(kinds)
+    if seen & set(MATERIAL_KINDS):
+        seen.discard(NO_PUBLIC_EVIDENCE)
     known = [k for k in order if k in seen]
     return tuple(known + sorted(seen - set(order)))
