@@ -17,6 +17,8 @@ With --gold the learned tagger is bypassed: the raw texts are parsed as they are
 corpus's own attributions (source, cue and content spans of the annotation file) are handed to
 extract_statements, so every source is found and only speaker resolution is measured.
 
+Before it, `wrong names`: the sources given a name that is not their antecedent (the worst
+error: a statement given to someone who did not make it), out of all given a name.
 The last line is `speaker accuracy 0.NNN (N sources)`.
 """
 from __future__ import annotations
@@ -147,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     found = gold_statements(texts, docs, split) if args.gold else pipeline_statements(texts)
     reports = dict(zip(docs, found))
     totals, right, missed = Counter(), Counter(), Counter()
+    named_wrong = 0  # resolved to a name that is not the antecedent: a quote given to the wrong speaker
+    named_any = 0
     lines: list[str] = []
     for it in items:
         kind = it.get("kind", "pronoun")
@@ -162,10 +166,12 @@ def main(argv: list[str] | None = None) -> int:
                 missed[g] += 1
             lines.append(f"  MISSED {it['doc']} {it['source']} {it['text']!r} -> want {want!r}")
             continue
+        named_any += st.speaker_name is not None
         if names_match(st.speaker_name, want):
             for g in groups:
                 right[g] += 1
         else:
+            named_wrong += st.speaker_name is not None
             lines.append(f"  WRONG  {it['doc']} {it['source']} {it['text']!r} ({st.speaker_text!r}) "
                          f"-> got {st.speaker_name!r}, want {want!r}")
     if args.errors:
@@ -178,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         found = n - missed[g]
         acc_found = right[g] / found if found else 0.0
         print(f"{g:<12} {n:>7} {right[g]:>7} {missed[g]:>6} {right[g] / n:>8.3f} {acc_found:>10.3f}")
+    print(f"wrong names {named_wrong} of {named_any} sources given a name "
+          f"({named_wrong / max(1, named_any):.3f}: each a statement given to someone who did not make it)")
     print(f"speaker accuracy {right['all'] / max(1, totals['all']):.3f} ({totals['all']} sources)")
     return 0
 

@@ -204,6 +204,8 @@ class SpeakerIndex:
                 continue
             if same is not None and m.start < self.parsed.tokens[same[0]].start:
                 break
+            if _bare_noun(m.text) == word:  # "the bank" is not an earlier mention that is just "Bank"
+                continue
             if word in (m.role or "").lower() or word in m.text.lower():
                 return self.resolved_of(k)
             if fallback is None:
@@ -269,7 +271,8 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
                  if toks[c].head == head and toks[c].dep in ("acl", "relcl", "prep")]
     apposed += [k for k in inside if index.mentions[k].start > toks[head].end and k not in apposed
                 and index.mentions[k].label in ("PERSON", "ORG", "MEDIA", "GPE")
-                and not any(a <= index.mentions[k].start < b for a, b in modifiers)]  # "media, quoted by sites in Oslo"
+                and not any(a <= index.mentions[k].start < b for a, b in modifiers)  # "media, quoted by sites in Oslo"
+                and not _modifies_a_noun(index, k, last)]  # "the former mayor and Ruritanian senator"
     apposed += [k for k in inside if index.mentions[k].end < toks[head].start and k not in apposed
                 and parsed.text[index.mentions[k].end:index.mentions[k].end + 2] in ("'s", "\u2019s")
                 and index.mentions[k].label in ("ORG", "MEDIA", "GPE", "PERSON", "FAC")]  # "the Daily Ledger's report"
@@ -473,11 +476,50 @@ def _named_modifier(index: SpeakerIndex, head: int, first: int) -> Resolved | No
     if not mods or not any(toks[k].ent_type in ORGLIKE or toks[k].pos == "PROPN" for k in range(mods[0], head)):
         return None
     a = next(k for k in range(mods[0], head) if toks[k].ent_type in ORGLIKE or toks[k].pos == "PROPN")
+    while a > first and a <= toks[a - 1].head < head and toks[a - 1].text[:1].isupper():
+        a -= 1  # the whole name: "West Virginia", "Homeland Security Department", not its last word
+    if all(toks[k].ent_type == "NORP" or toks[k].text.lower() in _demonyms() for k in range(a, head)):
+        return None  # "a Democratic source", "Latvian officials": a nationality or party is nobody's name
     inside = index.mentions_in(toks[a].start, toks[head - 1].end)
     exact = [k for k in inside if index.mentions[k].start == toks[a].start and index.mentions[k].end == toks[head - 1].end]
     if exact:
         return index.resolved_of(exact[0])
     return Resolved(index.parsed.text[toks[a].start:toks[head - 1].end], "ORG", None)
+
+
+def _modifies_a_noun(index: SpeakerIndex, k: int, last: int) -> bool:
+    """Whether mention `k` only modifies a later noun of the source ("Ruritanian" in "Ruritanian
+    senator"): then it says where or what that noun is, not who it is."""
+    toks = index.parsed.tokens
+    m = index.mentions[k]
+    inner = []
+    t = _token_index(toks, m.start)
+    while t < len(toks) and toks[t].start < m.end:
+        inner.append(t)
+        t += 1
+    if not inner:
+        return False
+    heads = {toks[t].head for t in inner} - set(inner)
+    return bool(heads) and all(inner[-1] < h <= last for h in heads)
+
+
+def _token_index(toks, pos: int) -> int:
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].end <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _bare_noun(text: str) -> str:
+    """A mention's text as a bare lowercase noun ("The Bank" -> "bank"); multi-word names stay multi-word."""
+    words = text.lower().split()
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words)
 
 
 PLACES = ("GPE", "LOC")
