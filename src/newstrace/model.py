@@ -480,3 +480,6 @@ class Ledger:
     series: tuple[LedgerSeries, ...] = ()
     figure_conflicts: tuple[LedgerFigureConflict, ...] = ()
     decisions: tuple[LedgerDecision, ...] = ()
+    # True when read from a store: each claim's status, origins, evidence and deniers are the stored
+    # analysis (hand-set statuses included), which readers show as they are and never recompute
+    analysed: bool = False

@@ -118,7 +118,8 @@ def _markdown_ref(ref: "Ref | None") -> Markup:
 
 def build_brief(ledger: Ledger, since: str | None = None) -> dict[str, Any]:
     """The brief's content as plain data (what both templates render)."""
-    ledger = analyse_claims(ledger)
+    if not ledger.analysed:  # a ledger built in memory; a stored one carries the analysis and hand-set statuses
+        ledger = analyse_claims(ledger)
     b = _Builder(ledger)
     claims = sorted(ledger.claims, key=b.claim_rank)
     conflicts = list(ledger.figure_conflicts)  # decided and stored during ingest; the brief only reads them

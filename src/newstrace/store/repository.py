@@ -176,7 +176,7 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
                                   if doc_ids is None else ((), (), ()))
     return Ledger(documents=docs, entities=entities, statements=statements, claims=claims,
                   quantities=quantities, times=times, relations=relations, figures=figures, series=series,
-                  figure_conflicts=conflicts, decisions=load_decisions(session))
+                  figure_conflicts=conflicts, decisions=load_decisions(session), analysed=True)
 
 
 def load_decisions(session: Session) -> tuple[LedgerDecision, ...]:
