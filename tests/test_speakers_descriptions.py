@@ -98,3 +98,12 @@ def test_a_description_is_not_resolved_to_a_bare_mention_of_its_own_noun(nlp):
             "The bank said it would repay the fees in June.")
     s = speaker_of(run(nlp, text), "The bank")
     assert s.speaker_name != "Bank"
+
+
+def test_a_name_between_a_description_and_its_cue_speaks(nlp):
+    text = ("The border crossing at Valka closed on Monday.\n"
+            "Earlier on Tuesday, left-leaning Ruritanian media the Morning Ledger reported that two trains of "
+            "grain had crossed the border at night.")
+    stmts = run(nlp, text)
+    hits = [s for s in stmts if "trains of grain" in s.content]
+    assert len(hits) == 1 and hits[0].speaker_name == "Morning Ledger", [(s.speaker_text, s.speaker_name) for s in stmts]

@@ -64,8 +64,11 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                     f.content = [c for c in f.content if c not in later]
                     rest = [p for c in later for p in _by_sentence(parsed, [c])]
             if f.source is not None:
+                name = _name_before_cue(parsed, f)
+                if name is not None:  # the source runs over the name to the cue, and the name speaks
+                    f.source = (f.cue[0] - 1, f.source[1], f.cue[0] - 1)
                 head, first, last = f.source
-                who = resolve_speaker(index, head, first, last)
+                who = resolve_speaker(index, head, name if name is not None else first, last)
                 speaker_text = parsed.text[toks[first].start:toks[last].end]
                 if who.name and who.mention is None and f.cited is None and is_cited_head(parsed, head):
                     f.cited = speaker_text  # "ministry sources said": the ministry speaks through its sources
@@ -82,6 +85,26 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                 last_speaker = (speaker_text, who)
         _note_subjects(parsed, tree, index, sent.token_start, sent.token_end)
     return tuple(out)
+
+
+_NOT_APPOSED = ("GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+
+
+def _name_before_cue(parsed: ParsedReport, f: Found) -> int | None:
+    """The first token of a name standing between an attribution's source and its cue ("Ruritanian
+    media the Morning Ledger reported": the description ends before the name, and the name is who
+    speaks), or None.  The name is capitalised proper nouns, after at most "the", up to the cue."""
+    head, first, last = f.source  # type: ignore[misc]
+    toks = parsed.tokens
+    if not f.cue or not 2 <= f.cue[0] - last <= 6:
+        return None
+    gap = list(range(last + 1, f.cue[0]))
+    if toks[gap[0]].text.lower() == "the":
+        gap = gap[1:]
+    if not gap or any(toks[k].pos != "PROPN" or not toks[k].text[:1].isupper()
+                      or toks[k].ent_type in _NOT_APPOSED or toks[k].sent != toks[last].sent for k in gap):
+        return None
+    return gap[0]
 
 
 def _prefer_rule_spans(tagged: list[Found], ruled: list[Found]) -> list[Found]:
