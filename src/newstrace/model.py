@@ -198,6 +198,17 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class CoSpeaker:
+    """Another party to a joint statement ("Ruritania and Borduria said", "the foreign ministers of
+    X and Y said"): resolved within the report like the main speaker, and an origin of its own."""
+
+    text: str  # the conjunct as written ("Borduria", "the Bordurian Defence Ministry")
+    name: str  # resolved within the report
+    label: str | None  # PERSON | ORG | GPE | ... of the resolved party
+    mention: int | None  # index into Extraction.mentions, like Statement.speaker_mention
+
+
+@dataclass(frozen=True)
 class Statement:
     """One attribution: who said what, how, how sure."""
 
@@ -223,6 +234,10 @@ class Statement:
     # is one sentence of a longer quotation: the ledger keeps one statement (one proposition, one
     # stance, one claim) per sentence, while the relation spans the whole quotation (PolNeAR's unit).
     relation: tuple[tuple[Span, ...], tuple[Span, ...], tuple[Span, ...]] | None = None
+    # the other parties when the source is a coordination ("A and B said"): the speaker_* fields
+    # hold the first party, these the rest (never an apposition, "A, B's spokesman", or a conjunct
+    # without a name, "A and his aides")
+    co_speakers: tuple[CoSpeaker, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -349,6 +364,7 @@ class LedgerStatement:
     claim_stance: str | None = None  # support | deny | hedge toward its claim
     date: str | None = None
     spans: dict[str, list[list[int]]] = field(default_factory=dict)  # original offsets
+    co_speakers: tuple[str, ...] = ()  # entity ids of the other parties to a joint statement
 
 
 @dataclass(frozen=True)

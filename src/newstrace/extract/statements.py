@@ -5,10 +5,11 @@ from dataclasses import replace
 
 from typing import Sequence
 
-from ..model import Mention, ParsedReport, Statement
+from ..model import CoSpeaker, Mention, ParsedReport, Statement
 from .attribution import found_by_sentence
 from .datelines import in_dateline
-from .cues import Found, Tree, continuation, find_in_sentence
+from .joint import joint_source
+from .cues import Found, Tree, continuation, cue_lexicon, find_in_sentence
 from .quotes import find_quotes
 from .speakers import Resolved, SpeakerIndex, is_cited_head, resolve_speaker
 from .stance import classify_stance
@@ -37,23 +38,23 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
     toks = parsed.tokens
     out: list[Statement] = []
     covered: set[int] = set()  # quote regions already given to a statement
-    last_speaker: tuple[str, Resolved] | None = None
+    last_speaker: tuple[str, Resolved, tuple[CoSpeaker, ...]] | None = None
     tagged = found_by_sentence(parsed, quotes, relations) if relations is not None else None
     for sent in parsed.sentences:
         if tagged is not None:
             found = tagged.get(sent.i, [])
             if found and rule_spans:
-                found = _prefer_rule_spans(found, find_in_sentence(parsed, tree, quotes, sent.i, covered))
+                found = _prefer_rule_spans(parsed, found, find_in_sentence(parsed, tree, quotes, sent.i, covered))
         else:
             found = find_in_sentence(parsed, tree, quotes, sent.i, covered)
             if not found and last_speaker is not None:
                 found = continuation(parsed, tree, quotes, sent.i, covered)
         for f in found:
             if f.source is None and f.quote_type == "continuation":
-                text, who = last_speaker  # type: ignore[misc]
+                text, who, co = last_speaker  # type: ignore[misc]
                 for piece in (_by_sentence(parsed, f.content) if split_quotes else [f.content]):
                     g = Found([], f.lemma, None, piece, "continuation")
-                    out.append(_build(parsed, g, who, text, "direct", (), keep_source=False))
+                    out.append(replace(_build(parsed, g, who, text, "direct", (), keep_source=False), co_speakers=co))
                 continue
             rest: list[list[tuple[int, int]]] = []
             whole = tuple(f.content)
@@ -68,21 +69,26 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
                 if name is not None:  # the source runs over the name to the cue, and the name speaks
                     f.source = (f.cue[0] - 1, f.source[1], f.cue[0] - 1)
                 head, first, last = f.source
-                who = resolve_speaker(index, head, name if name is not None else first, last)
+                joint = joint_source(index, f.source, f.lemma) if name is None else None
+                if joint is not None:  # "A and B said": A speaks here, B is a co-speaker
+                    who, co = joint.speaker, joint.co_speakers
+                else:
+                    who, co = resolve_speaker(index, head, name if name is not None else first, last), ()
                 speaker_text = parsed.text[toks[first].start:toks[last].end]
                 if who.name and who.mention is None and f.cited is None and is_cited_head(parsed, head):
                     f.cited = speaker_text  # "ministry sources said": the ministry speaks through its sources
                 index.note(head, who)
             else:
-                who, speaker_text = Resolved(), ""
+                who, speaker_text, co = Resolved(), "", ()
             head = _build(parsed, f, who, speaker_text, f.quote_type, ())
             relation = (head.speaker_spans, head.cue_spans, whole) if rest else None
-            out.append(replace(head, relation=relation))
+            out.append(replace(head, relation=relation, co_speakers=co))
             for piece in rest:  # "A," she said. "B.": B is a statement of its own, in the same relation
                 out.append(replace(_build(parsed, Found([], f.lemma, None, piece, "direct"), who, speaker_text,
-                                          "direct", (), keep_source=False), relation=relation, cue=head.cue))
+                                          "direct", (), keep_source=False), relation=relation, cue=head.cue,
+                                   co_speakers=co))
             if f.quote_type in ("direct", "mixed", "indirect") and f.source is not None:
-                last_speaker = (speaker_text, who)
+                last_speaker = (speaker_text, who, co)
         _note_subjects(parsed, tree, index, sent.token_start, sent.token_end)
     return tuple(out)
 
@@ -107,18 +113,51 @@ def _name_before_cue(parsed: ParsedReport, f: Found) -> int | None:
     return gap[0]
 
 
-def _prefer_rule_spans(tagged: list[Found], ruled: list[Found]) -> list[Found]:
-    """Each tagged attribution, replaced by the rule finder's reading of the same cue when there is one."""
+def _prefer_rule_spans(parsed: ParsedReport, tagged: list[Found], ruled: list[Found]) -> list[Found]:
+    """Each tagged attribution, replaced by the rule finder's reading of the same cue when there is one.
+
+    A tagged attribution with no source whose cue hangs from the rule finder's cue verb ("said in a
+    joint statement that ...", where the tagger can take "statement" for the cue and find nobody)
+    is replaced by that rule reading when the verb is a speech verb, has a source and the same
+    content: the verb's subject speaks ("it issued a paper welcoming ..." stays the tagger's)."""
     out, used = [], set()
     for f in tagged:
         cue = set(f.cue)
         match = next((k for k, r in enumerate(ruled) if k not in used and cue & set(r.cue) and r.content), None)
+        if match is None and f.source is None and f.content:
+            match = next((k for k, r in enumerate(ruled) if k not in used and r.source is not None
+                          and r.lemma in cue_lexicon()["speech"] and _hangs_from(parsed, f.cue, r.cue)
+                          and _same_content(f.content, r.content)), None)
         if match is None:
             out.append(f)
         else:
             used.add(match)
             out.append(ruled[match])
     return out
+
+
+def _hangs_from(parsed: ParsedReport, cue: Sequence[int], verb_cue: Sequence[int]) -> bool:
+    """Whether a tagged cue is the medium of a rule cue verb: a noun in an "in" phrase under the verb
+    with no owner of its own ("statement" in "said in a joint statement"; not "Mr. Trump's
+    interjection", which is an attribution of its own, nor a verb of the content)."""
+    toks, verbs, inside = parsed.tokens, set(verb_cue), set(cue)
+    roots = [k for k in inside if toks[k].head not in inside or toks[k].head == k]
+    if len(roots) != 1:
+        return False
+    noun = roots[0]
+    if toks[noun].dep == "prep":  # the tagger took the whole phrase, "in a joint statement"
+        noun = next((k for k in inside if toks[k].head == noun and toks[k].dep == "pobj"), noun)
+    prep = toks[noun].head
+    return (toks[noun].pos == "NOUN" and toks[noun].dep == "pobj" and toks[prep].text.lower() == "in"
+            and toks[prep].dep == "prep" and toks[prep].head in verbs
+            and not any(t.head == noun and t.dep == "poss" for t in toks[max(0, noun - 6):noun]))
+
+
+def _same_content(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> bool:
+    """Whether two content readings mostly cover the same characters (over half of the shorter)."""
+    shared = sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+    shorter = min(sum(e - s for s, e in a), sum(e - s for s, e in b))
+    return shorter > 0 and shared * 2 > shorter
 
 
 def _by_sentence(parsed: ParsedReport, spans: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:

@@ -16,8 +16,8 @@ from ..model import (Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerFi
 from ..resolve.evidence import MATERIAL_KINDS, sentence_spans, statement_evidence
 from ..resolve.summaries import taken_from
 from ..resolve.names import country_role
-from ..resolve.origins import (dependent_documents, dependent_statements, independence_key, origin_label, outlet_name,
-                               statement_origins)
+from ..resolve.origins import (dependent_documents, dependent_statements, independence_key, joint_origins,
+                               origin_label, outlet_name, statement_origins, statement_parties)
 from ..resolve.status import analyse_claims, claim_stance, is_government, origin_first_dates
 from .svgmap import MapPlace, main_cluster, render_map
 
@@ -155,6 +155,7 @@ class _Builder:
         self.statements = {s.id: s for s in ledger.statements}
         self.figures = {f.id: f for f in ledger.figures}
         self.origins = statement_origins(ledger)
+        self.joint = joint_origins(ledger)
         self.dependent = dependent_statements(ledger)
         self.copies = dependent_documents(ledger)
         self.refs = _Refs()
@@ -246,7 +247,8 @@ class _Builder:
         first: dict[str, LedgerStatement] = {}
         for st in self.members(c):
             if _is_denial(st) and st.id not in self.dependent:
-                first.setdefault(independence_key(self.origins[st.id]), st)
+                for origin in statement_parties(st, self.origins, self.joint):  # each party of a joint denial
+                    first.setdefault(independence_key(origin), st)
         out = []
         for origin in c.deniers[:limit]:
             st = first.get(independence_key(origin))
@@ -269,12 +271,15 @@ class _Builder:
             if (origin, claim_stance(st)) not in seen_origins:
                 seen_origins.add((origin, claim_stance(st)))
                 refs.append(self.ref(st))
+        joint = [{"who": self.speaker_name(st), "stance": claim_stance(st), "ref": self.ref(st)}
+                 for st in members if st.co_speakers and st.id not in self.dependent]
         return {"id": c.id, "summary": c.summary, "status": c.status, "reasons": list(c.reasons),
                 "origins": [origin_label(o, self.entities) for o in c.origins],
                 "deniers": [origin_label(o, self.entities) for o in c.deniers],
                 "outlets": c.outlets, "reports": c.reports,
                 "evidence": [(k, len(evidence.get(k, ()))) for k in c.evidence],
-                "first_reported": c.first_reported, "event_date": c.event_date, "refs": refs[:6]}
+                "first_reported": c.first_reported, "event_date": c.event_date, "refs": refs[:6],
+                "joint": joint[:4]}
 
     def denials(self) -> list[dict[str, Any]]:
         out = []
@@ -289,10 +294,13 @@ class _Builder:
         return out
 
     def speaker_name(self, st: LedgerStatement) -> str:
+        """Who made a statement, by name: every party of a joint statement ("Ruritania and Borduria")."""
         entity = self.entities.get(st.speaker) if st.speaker else None
-        if entity is not None:
-            return entity.name
-        return st.speaker_text or f"{outlet_name(self.docs.get(st.document))} (unattributed)"
+        if entity is None:
+            return st.speaker_text or f"{outlet_name(self.docs.get(st.document))} (unattributed)"
+        names = [entity.name] + [self.entities[e].name for e in st.co_speakers if e in self.entities]
+        names = list(dict.fromkeys(names))
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     # ------------------------------------------------------------------ figures
     def figures_of(self, ids: tuple[str, ...]) -> list[LedgerFigure]:
@@ -383,8 +391,10 @@ class _Builder:
         for st in self.ledger.statements:
             if not st.speaker or st.speaker not in self.entities or st.id in self.dependent:
                 continue
-            stances.setdefault(st.speaker, Counter())[claim_stance(st)] += 1
-            first.setdefault(st.speaker, st)
+            for eid in dict.fromkeys((st.speaker, *st.co_speakers)):  # each party of a joint statement speaks
+                if eid in self.entities:
+                    stances.setdefault(eid, Counter())[claim_stance(st)] += 1
+                    first.setdefault(eid, st)
         rows = []
         for eid, counts in sorted(stances.items(), key=lambda kv: (-sum(kv[1].values()), self.entities[kv[0]].name)):
             e = self.entities[eid]

@@ -34,7 +34,8 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
              "speaker_text": s.speaker_text, "cue": s.cue, "stance": s.stance, "content": s.content,
              "start": s.start, "end": s.end, "claim": s.claim, "claim_stance": s.claim_stance, "date": s.date,
              "quote_type": s.quote_type, "hedges": list(s.hedges), "cited_source": s.cited_source,
-             "spans": s.spans}
+             "spans": s.spans,
+             "co_speakers": list(s.co_speakers)}  # entity ids of the other parties to a joint statement
             for s in ledger.statements],
         "claims": [
             {"id": c.id, "summary": c.summary, "statements": list(c.statements), "status": c.status,

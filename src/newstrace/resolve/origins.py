@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Mapping
 
@@ -276,6 +277,46 @@ def statement_origins(ledger: Ledger) -> dict[str, str]:
         if origins[st.id].startswith((UNNAMED, UNATTRIBUTED)) and len(named_here) == 1:
             origins[st.id] = next(iter(named_here))
     return origins
+
+
+def joint_origins(ledger: Ledger) -> dict[str, tuple[str, ...]]:
+    """statement id -> the origins of the other parties of a joint statement ("A and B said"), for
+    the joint statements only.
+
+    Each party is its own speaker: its origin is worked out as for a statement it made alone
+    (`statement_origin`), from its entity only: the statement's speaker text is the whole
+    coordination, whose words name the other party's state as well.  Two bodies of one state give
+    that state twice; status counts independence keys, so they remain one origin.
+    """
+    joint = [st for st in ledger.statements if st.co_speakers]
+    if not joint:
+        return {}
+    entities = {e.id: e for e in ledger.entities}
+    docs = {d.id: d for d in ledger.documents}
+    blank = LedgerDocument(id="?", source="", title=None, outlet=None, published=None, published_from="none", text="")
+    countries = country_index(entities)
+    out: dict[str, tuple[str, ...]] = {}
+    for st in joint:
+        alone = (replace(st, speaker=eid, speaker_text="", cited_source=None, co_speakers=())
+                 for eid in st.co_speakers if eid in entities)
+        found = [statement_origin(party, entities, docs.get(st.document, blank), countries) for party in alone]
+        if found:
+            out[st.id] = tuple(dict.fromkeys(found))
+    return out
+
+
+def statement_parties(st: LedgerStatement, origins: Mapping[str, str],
+                      joint: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The origins a statement speaks for: its speaker's, then each other party's of a joint
+    statement, one per independence key (two ministries of one state are one party)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for origin in (origins[st.id], *joint.get(st.id, ())):
+        key = independence_key(origin)
+        if key not in seen:
+            seen.add(key)
+            out.append(origin)
+    return out
 
 
 QUOTATION_WORDS = 8  # words of a quotation that identify it across reports

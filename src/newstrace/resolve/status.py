@@ -7,6 +7,8 @@ The rules (user-facing explanation in docs/claims.md):
 * A statement in a report that repeats an earlier report (exact, near-duplicate, syndicated,
   shared passage) adds an outlet but never an origin.
 * A statement read from a headline is not a source: it is listed, never counted.
+* Each party to a joint statement ("A and B said") is an origin of its own, with the statement's
+  stance (a joint denial is a denial by each); parties under one state are still one origin.
 * Only named origins count: a named speaker (up to its state), or an outlet saying the reporting
   is its own.  Unnamed sources ("two officials") and a report's unattributed lines are listed as
   "unnamed (outlet)" and neither corroborate nor dispute.
@@ -17,7 +19,8 @@ The rules (user-facing explanation in docs/claims.md):
 * Two supporting origins corroborate each other only when some statement of one and some
   statement of the other state the same proposition (resolve/agreement.py, a model fitted on
   MRPC and tuned for precision): a claim groups related statements, and two origins saying
-  related but different things do not corroborate.
+  related but different things do not corroborate.  The parties of one joint statement state
+  literally the same proposition: that statement links them ("joint statement: d1 sentence 3").
 * disputed      -- some named origin denies it (the accused denying, or another origin
                    contradicting it);
   corroborated  -- otherwise, two or more independent supporting origins that state the same
@@ -34,8 +37,8 @@ from typing import Mapping
 from ..model import Ledger, LedgerClaim, LedgerDocument, LedgerEntity, LedgerStatement
 from .agreement import agreeing_pair
 from .evidence import order_evidence, statement_evidence
-from .origins import (counts_as_origin, dependent_statements, headline_statements, independence_key, origin_label,
-                      outlet_name, statement_origins)
+from .origins import (counts_as_origin, dependent_statements, headline_statements, independence_key, joint_origins,
+                      origin_label, outlet_name, statement_origins, statement_parties)
 
 ALLEGED, CORROBORATED, DISPUTED = "alleged", "corroborated", "disputed"
 
@@ -103,7 +106,6 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
     cited: dict[str, list[str]] = {}  # independence key -> the statements behind it, as "d1 s2"
     asserted: dict[str, list[LedgerStatement]] = {}  # independence key -> its supporting statements
     for st in ordered:
-        origin = ctx.origins[st.id]
         stance = claim_stance(st)
         if st.id in ctx.headlines:
             headlines.append(st.id)
@@ -112,21 +114,24 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
             if st.document not in repeated_docs:
                 repeated_docs.append(st.document)
             continue
-        if counts_as_origin(origin):
-            cited.setdefault(independence_key(origin), []).append(_cite(st))
-        if stance == "deny":
+        # each party to a joint statement is an origin with the statement's stance: a joint denial
+        # is a denial by each party, a joint assertion an assertion by each
+        parties = ctx.parties(st)
+        for origin in parties:
             if counts_as_origin(origin):
+                cited.setdefault(independence_key(origin), []).append(_cite(st))
+            if stance == "deny" and counts_as_origin(origin):
                 denying.append(origin)
+            elif counts_as_origin(origin):
+                (support if stance == "support" else hedging).append(origin)
+                if stance == "support":
+                    asserted.setdefault(independence_key(origin), []).append(st)
             else:
                 uncounted.append((origin, stance))
+        if stance == "deny":
             continue
-        if counts_as_origin(origin):
-            (support if stance == "support" else hedging).append(origin)
-            if stance == "support":
-                asserted.setdefault(independence_key(origin), []).append(st)
-        else:
-            uncounted.append((origin, stance))
-        for kind in statement_evidence(st, docs.get(st.document), is_government(origin, entities)):
+        official = any(is_government(o, entities) for o in parties)
+        for kind in statement_evidence(st, docs.get(st.document), official):
             evidence.append(kind)
             outlet = outlet_name(docs.get(st.document))
             evidence_by_kind.setdefault(kind, [])
@@ -193,6 +198,11 @@ def _agreeing_origins(supporters: list[str], asserted: Mapping[str, list[LedgerS
         for b in supporters[i + 1:]:
             if root(a) == root(b):
                 continue
+            joint = _joint_statement(asserted.get(independence_key(a), []), asserted.get(independence_key(b), []))
+            if joint is not None:  # the parties of one joint statement state literally the same proposition
+                parent[root(b)] = root(a)
+                pairs.append((a, joint, joint))
+                continue
             hit = agreeing_pair(texts[a], texts[b])
             if hit is not None:
                 parent[root(b)] = root(a)
@@ -205,6 +215,12 @@ def _agreeing_origins(supporters: list[str], asserted: Mapping[str, list[LedgerS
         return [], []
     group = root(best[0])
     return best, [(x, y) for a, x, y in pairs if root(a) == group]
+
+
+def _joint_statement(a: list[LedgerStatement], b: list[LedgerStatement]) -> LedgerStatement | None:
+    """A statement both origins support as parties of it (a joint statement), else None."""
+    ids = {st.id for st in b}
+    return next((st for st in a if st.id in ids), None)
 
 
 def _cite(st: LedgerStatement) -> str:
@@ -259,7 +275,10 @@ def _reasons(status: str, found: _Found, evidence_by_kind: dict[str, list[str]],
     else:
         reasons.append("no named origin asserts it outright")
     for x, y in found.same:
-        reasons.append(f"same proposition: {_cite(x)} and {_cite(y)}")
+        if x.id == y.id:  # the parties of one joint statement
+            reasons.append(f"joint statement: {_cite(x)}")
+        else:
+            reasons.append(f"same proposition: {_cite(x)} and {_cite(y)}")
     if hedgers:
         reasons.append(f"hedged (not counted as corroboration) by {_names_cited(hedgers, found, entities)}")
     if found.self_denial:
@@ -287,6 +306,7 @@ class _Context:
         self.docs: dict[str, LedgerDocument] = {d.id: d for d in ledger.documents}
         self.entities: dict[str, LedgerEntity] = {e.id: e for e in ledger.entities}
         self.origins = statement_origins(ledger)
+        self.joint = joint_origins(ledger)
         self.dependent = dependent_statements(ledger)
         self.headlines = headline_statements(ledger)
         self.times_by_statement: dict[str, list[str]] = {}
@@ -297,6 +317,10 @@ class _Context:
     def published(self, doc_id: str) -> str:
         doc = self.docs.get(doc_id)
         return doc.published if doc and doc.published else "9999-99-99"
+
+    def parties(self, st: LedgerStatement) -> list[str]:
+        """The origins a statement speaks for (more than one for a joint statement)."""
+        return statement_parties(st, self.origins, self.joint)
 
 
 def analyse_claims(ledger: Ledger) -> Ledger:
@@ -324,12 +348,14 @@ def origin_first_dates(ledger: Ledger) -> dict[str, dict[str, str | None]]:
     ctx = _Context(ledger)
     out: dict[str, dict[str, str | None]] = {}
     for st in ledger.statements:
-        if (not st.claim or st.id in ctx.dependent or st.id in ctx.headlines or claim_stance(st) != "support"
-                or not counts_as_origin(ctx.origins[st.id])):
+        if not st.claim or st.id in ctx.dependent or st.id in ctx.headlines or claim_stance(st) != "support":
             continue
-        first = out.setdefault(st.claim, {})
-        key = independence_key(ctx.origins[st.id])
-        date = ctx.docs[st.document].published if st.document in ctx.docs else None
-        if key not in first or (date and (first[key] is None or date < str(first[key]))):
-            first[key] = date
+        for origin in ctx.parties(st):
+            if not counts_as_origin(origin):
+                continue
+            first = out.setdefault(st.claim, {})
+            key = independence_key(origin)
+            date = ctx.docs[st.document].published if st.document in ctx.docs else None
+            if key not in first or (date and (first[key] is None or date < str(first[key]))):
+                first[key] = date
     return out

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..model import Merge, ProcessedReport, Statement
 from ..settings import Settings
+from ..store.co_speakers import claims_co_spoken_by, repoint_co_speakers
 from ..store.pending import clear_pending
 from ..store.repository import doc_id, load_ledger
 from ..store.schema import ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, StatementRow, TimeRow
@@ -65,7 +66,8 @@ class Resolution:
         did = doc_id(row.id)
         ex = processed.extraction
         redirects_before = dict(self.resolver.redirects())
-        keys = self.resolver.add_report(did, ex.mentions, [s.speaker_name for s in ex.statements])
+        speakers = [s.speaker_name for s in ex.statements] + [c.name for s in ex.statements for c in s.co_speakers]
+        keys = self.resolver.add_report(did, ex.mentions, speakers)
         mention_rows = session.scalars(select(MentionRow).where(MentionRow.document_id == row.id)
                                        .order_by(MentionRow.id)).all()
         for m_row, key in zip(mention_rows, keys):
@@ -74,7 +76,9 @@ class Resolution:
                                   .order_by(StatementRow.id)).all()
         for st_row, st in zip(st_rows, ex.statements):
             st_row.speaker_key = self._speaker_key(st, keys)
+            st_row.co_speakers = self._co_speaker_keys(st, keys, st_row.speaker_key) or None
         touched = set(keys) | {r.speaker_key for r in st_rows if r.speaker_key}
+        touched |= {k for r in st_rows for k in r.co_speakers or ()}
         survivors = self._apply_redirects(session, redirects_before, touched)
         for key in list(touched):
             touched.update(self.resolver.chain_of(key))
@@ -95,14 +99,24 @@ class Resolution:
             below |= frontier
         if not below:
             return set()
-        return set(session.scalars(select(StatementRow.claim_key).distinct()
-                                   .where(StatementRow.speaker_key.in_(sorted(below)), StatementRow.claim_key.is_not(None))))
+        spoken = set(session.scalars(select(StatementRow.claim_key).distinct().where(
+            StatementRow.speaker_key.in_(sorted(below)), StatementRow.claim_key.is_not(None))))
+        return spoken | claims_co_spoken_by(session, below)
 
     def _speaker_key(self, st: Statement, keys: Sequence[str]) -> str | None:
-        if st.speaker_mention is not None and 0 <= st.speaker_mention < len(keys):
-            return keys[st.speaker_mention]
-        if st.speaker_name:
-            return self.resolver.lookup(st.speaker_name)
+        return self._key_of(st.speaker_mention, st.speaker_name, keys)
+
+    def _co_speaker_keys(self, st: Statement, keys: Sequence[str], speaker_key: str | None) -> list[str]:
+        """The entity keys of a joint statement's other parties, each found like the main speaker's
+        (its mention's key, else its name); a party that is the speaker again is left out."""
+        found = (self._key_of(c.mention, c.name, keys) for c in st.co_speakers)
+        return [k for k in dict.fromkeys(found) if k and k != speaker_key]
+
+    def _key_of(self, mention: int | None, name: str | None, keys: Sequence[str]) -> str | None:
+        if mention is not None and 0 <= mention < len(keys):
+            return keys[mention]
+        if name:
+            return self.resolver.lookup(name)
         return None
 
     def _apply_redirects(self, session: Session, before: dict[str, str], touched: set[str]) -> set[str]:
@@ -113,6 +127,7 @@ class Resolution:
             new = self.resolver.canonical_key(old)
             session.execute(update(MentionRow).where(MentionRow.entity_key == old).values(entity_key=new))
             session.execute(update(StatementRow).where(StatementRow.speaker_key == old).values(speaker_key=new))
+            repoint_co_speakers(session, old, new)
             session.execute(update(EntityRow).where(EntityRow.parent == old).values(parent=new))
             session.execute(delete(EntityRow).where(EntityRow.key == old))
             touched.discard(old)

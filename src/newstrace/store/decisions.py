@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import DecisionError, NotFound
+from .co_speakers import claims_co_spoken_by, repoint_co_speakers
 from .schema import ClaimRow, DecisionRow, EntityRow, MentionRow, StatementRow
 
 KINDS = ("merge_entities", "split_entity", "set_speaker", "set_stance", "move_statement", "split_claim",
@@ -47,8 +48,9 @@ def _entity_dict(row: EntityRow) -> dict:
 
 
 def _claims_of_speakers(session: Session, keys: list[str]) -> set[str]:
-    return set(session.scalars(select(StatementRow.claim_key).distinct()
-                               .where(StatementRow.speaker_key.in_(keys), StatementRow.claim_key.is_not(None))))
+    spoken = set(session.scalars(select(StatementRow.claim_key).distinct()
+                                 .where(StatementRow.speaker_key.in_(keys), StatementRow.claim_key.is_not(None))))
+    return spoken | claims_co_spoken_by(session, keys)  # a party to a joint statement speaks there too
 
 
 # ------------------------------------------------------------------ merge entities
@@ -65,6 +67,7 @@ def _absorb(session: Session, survivor: EntityRow, other: EntityRow, note: str) 
     survivor.state = state
     session.execute(update(MentionRow).where(MentionRow.entity_key == other.key).values(entity_key=survivor.key))
     session.execute(update(StatementRow).where(StatementRow.speaker_key == other.key).values(speaker_key=survivor.key))
+    repoint_co_speakers(session, other.key, survivor.key)
     session.execute(update(EntityRow).where(EntityRow.parent == other.key).values(parent=survivor.key))
     session.delete(other)
 

@@ -146,7 +146,8 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
                         speaker_text=s.speaker_text, cue=s.cue, stance=s.stance, content=s.content, start=s.start,
                         end=s.end, quote_type=s.quote_type, hedges=tuple(s.hedges), cited_source=s.cited_source,
                         claim=claim_id.get(s.claim_key) if s.claim_key else None, claim_stance=s.claim_stance,
-                        date=s.date, spans=s.spans)
+                        date=s.date, spans=s.spans,
+                        co_speakers=tuple(ent_id[k] for k in s.co_speakers or () if k in ent_id))
         for s in st_rows)
     members: dict[str, list[str]] = {}
     for s in st_rows:

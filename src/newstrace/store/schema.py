@@ -152,6 +152,9 @@ class StatementRow(Base):
     speaker_name: Mapped[str | None] = mapped_column(Text)
     speaker_label: Mapped[str | None] = mapped_column(String(16))
     speaker_key: Mapped[str | None] = mapped_column(Text, index=True)  # resolved entity key
+    # entity keys of the other parties to a joint statement ("A and B said"); NULL for a single
+    # speaker, so the few joint statements are all that repointing a merged entity has to read
+    co_speakers: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     cue: Mapped[str] = mapped_column(Text)
     content: Mapped[str] = mapped_column(Text)
     quote_type: Mapped[str] = mapped_column(String(16))

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..model import Ledger, LedgerDocument, LedgerEntity, LedgerStatement
-from ..resolve.origins import headline_statements, independence_key, origin_label, statement_origins
+from ..resolve.origins import (headline_statements, independence_key, joint_origins, origin_label, statement_origins,
+                               statement_parties)
 from ..store.schema import ClaimRow, DocumentRow, EntityRow, StatementRow
 from .cache import Memo, store_version
 
@@ -47,16 +48,17 @@ def _entities(session: Session, speaker_keys: set[str]) -> tuple[dict[str, Ledge
 _ST_COLUMNS = (StatementRow.id, StatementRow.document_id, StatementRow.sentence_text, StatementRow.sentence_index,
                StatementRow.speaker_key, StatementRow.speaker_text, StatementRow.cue, StatementRow.stance,
                StatementRow.content, StatementRow.start, StatementRow.end, StatementRow.quote_type,
-               StatementRow.cited_source, StatementRow.claim_key, StatementRow.claim_stance)
+               StatementRow.cited_source, StatementRow.claim_key, StatementRow.claim_stance, StatementRow.co_speakers)
 
 
 def statement_origin_rows(session: Session, claim_keys: list[str]) -> list[tuple[str, int, int, str, str]]:
     """(claim key, statement id, report id, its origin, stance toward the claim) for every statement of `claim_keys` that is not read from a headline, with origins worked out as
-    the claim analysis does (`statement_origins`), from the needed columns only."""
+    the claim analysis does (`statement_origins`), from the needed columns only; a joint statement
+    gives one row per party."""
     st_rows = session.execute(select(*_ST_COLUMNS).where(StatementRow.claim_key.in_(claim_keys))).all()
     if not st_rows:
         return []
-    ents, ids = _entities(session, {s.speaker_key for s in st_rows if s.speaker_key})
+    ents, ids = _entities(session, {k for s in st_rows for k in (s.speaker_key, *(s.co_speakers or ())) if k})
     doc_ids = sorted({s.document_id for s in st_rows})
     docs = tuple(LedgerDocument(id=f"d{i}", source="", title=t, outlet=o, published=p, published_from="none",
                                 text=head or "")
@@ -69,13 +71,15 @@ def statement_origin_rows(session: Session, claim_keys: list[str]) -> list[tuple
                         sentence_index=s.sentence_index, speaker=ids.get(s.speaker_key) if s.speaker_key else None,
                         speaker_text=s.speaker_text, cue=s.cue, stance=s.stance, content=s.content, start=s.start,
                         end=s.end, quote_type=s.quote_type, cited_source=s.cited_source, claim=s.claim_key,
-                        claim_stance=s.claim_stance)
+                        claim_stance=s.claim_stance,
+                        co_speakers=tuple(ids[k] for k in s.co_speakers or () if k in ids))
         for s in st_rows)
     ledger = Ledger(documents=docs, entities=tuple(ents.values()), statements=statements)
-    origins = statement_origins(ledger)
+    origins, joint = statement_origins(ledger), joint_origins(ledger)
     headlines = headline_statements(ledger)
-    return [(s.claim_key, s.id, s.document_id, origins[st.id], s.claim_stance or "support")
-            for s, st in zip(st_rows, statements) if st.id not in headlines]
+    return [(s.claim_key, s.id, s.document_id, origin, s.claim_stance or "support")
+            for s, st in zip(st_rows, statements) if st.id not in headlines
+            for origin in statement_parties(st, origins, joint)]
 
 
 Said = tuple[int, str, str]  # (report id, origin, stance toward the claim) of one statement

@@ -145,7 +145,7 @@ def claim(session: Session, ref: str, page: int = 1, per_page: int | None = None
         page, per_page, limit, offset = bounds(page, per_page)
         q = q.limit(limit).offset(offset)
     rows = session.execute(q).all()
-    ents = _entity_ids(session, [r[0].speaker_key for r in rows])
+    ents = _entity_ids(session, _speaker_keys(r[0] for r in rows))
     refs = {o for o in [*c.origins, *c.deniers] if o.startswith("e") and o[1:].isdigit()}
     named = {f"e{i}": LedgerEntity(id=f"e{i}", name=n, type=t) for i, n, t in session.execute(
         select(EntityRow.id, EntityRow.name, EntityRow.type).where(EntityRow.id.in_([int(o[1:]) for o in refs])))}
@@ -164,11 +164,18 @@ def _where(page: Page) -> dict:
 
 
 # ------------------------------------------------------------------ statements
+def _speaker_keys(rows) -> list[str]:
+    """The entity keys statements speak with: each speaker and the other parties of joint statements."""
+    return [k for st in rows for k in (st.speaker_key, *(st.co_speakers or ()))]
+
+
 def _statement_item(st: StatementRow, ents: dict, title=None, outlet=None, published=None) -> dict:
     speaker = ents.get(st.speaker_key)
+    co = [{"id": ents[k][0], "name": ents[k][1]} for k in st.co_speakers or () if k in ents]
     return {"id": f"s{st.id}", "document": f"d{st.document_id}", "title": title, "outlet": outlet,
             "published": published, "sentence": st.sentence_text, "speaker": speaker[0] if speaker else None,
-            "speaker_name": speaker[1] if speaker else None, "speaker_text": st.speaker_text, "cue": st.cue,
+            "speaker_name": speaker[1] if speaker else None, "co_speakers": co,
+            "speaker_text": st.speaker_text, "cue": st.cue,
             "content": st.content, "stance": st.stance, "claim_stance": st.claim_stance,
             "claim": None, "claim_key": st.claim_key, "quote_type": st.quote_type, "hedges": list(st.hedges),
             "segments": statement_segments(st.sentence_text, st.speaker_text, st.cue, st.content)}
@@ -190,7 +197,7 @@ def list_statements(session: Session, speaker: str | None = None, claim_ref: str
 
 
 def _with_claim_ids(session: Session, rows) -> list[dict]:
-    ents = _entity_ids(session, [r[0].speaker_key for r in rows])
+    ents = _entity_ids(session, _speaker_keys(r[0] for r in rows))
     keys = sorted({r[0].claim_key for r in rows if r[0].claim_key})
     cids = dict(session.execute(select(ClaimRow.key, ClaimRow.id).where(ClaimRow.key.in_(keys))).all()) if keys else {}
     items = []
