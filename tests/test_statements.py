@@ -318,3 +318,16 @@ def test_transcript_turn_continues_without_its_label(nlp):
     _parsed, stmts = run(nlp, text)
     turn = [s for s in stmts if "pier will reopen" in s.content]
     assert turn and all("MINISTER" not in s.content for s in turn)
+
+
+def test_a_paragraph_that_is_only_a_quotation_continues_the_last_speaker_with_the_tagger():
+    """With the learned tagger too (hybrid, the default), not only with the rules."""
+    from newstrace.api import extract_texts
+
+    text = ("The fishermen's union met on Monday. \u201cNobody asked us,\u201d said Tomas Brenn, who chairs "
+            "the union. He said boats would have to queue for hours.\n\n"
+            "\u201cIt is a disgrace, and the council knows it.\u201d\n\n"
+            "The council did not answer questions on Tuesday.")
+    (report,) = extract_texts([text])
+    said = [s for s in report.extraction.statements if "disgrace" in s.content]
+    assert len(said) == 1 and said[0].speaker_name == "Tomas Brenn"
