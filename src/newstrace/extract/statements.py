@@ -57,9 +57,13 @@ def extract_statements(parsed: ParsedReport, mentions: Sequence[Mention],
         for f in found:
             if f.source is None and f.quote_type == "continuation":
                 text, who, co = last_speaker  # type: ignore[misc]
-                for piece in (_by_sentence(parsed, f.content) if split_quotes else [f.content]):
+                pieces = _by_sentence(parsed, f.content) if split_quotes else [f.content]
+                # pieces of one quotation share its relation (its whole content), as a split quote does
+                relation = ((), (), tuple(f.content)) if len(pieces) > 1 else None
+                for piece in pieces:
                     g = Found([], f.lemma, None, piece, "continuation")
-                    out.append(replace(_build(parsed, g, who, text, "direct", (), keep_source=False), co_speakers=co))
+                    out.append(replace(_build(parsed, g, who, text, "direct", (), keep_source=False), co_speakers=co,
+                                       relation=relation))
                 continue
             rest: list[list[tuple[int, int]]] = []
             whole = tuple(f.content)
