@@ -76,6 +76,10 @@ def read_warc(path: str, settings: Settings) -> Iterator[RawReport | IngestProbl
                 records += 1
                 uri = record.rec_headers.get_header("WARC-Target-URI") or f"record-{records}"
                 member = f"{path}#{uri}"
+                if record.rec_headers.get_header("Content-Length") is None:
+                    # a record cut inside its header block: warcio hands back what headers it read
+                    raise MalformedInput(f"{path} is truncated: record {records} ends inside its header "
+                                         "(no Content-Length)", source=path)
                 if not _is_html_response(record):
                     missing = _drain(record)
                     if missing:
