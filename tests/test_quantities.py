@@ -137,3 +137,12 @@ def test_a_bare_number_measuring_its_subject_takes_the_subject_as_unit(nlp):
     parsed = parse_report(nlp, "Officials said the militia now numbers about 8,000, up from last year.", "2024-05-01")
     (q,) = [q for q in extract_quantities(parsed) if 8000.0 in q.values]
     assert q.unit == "militia" and q.approximate
+
+
+def test_a_time_of_day_is_not_a_count(nlp):
+    # live blogs stamp entries "6:01 p.m.": read as counts of "p.m." they made one huge figure block
+    from newstrace.extract.nlp import parse_report
+    from newstrace.extract.quantities import extract_quantities
+
+    parsed = parse_report(nlp, "6:01 p.m. The board met again at 10:15 a.m. on Friday and said 40 boats had left at 4 pm.")
+    assert [(q.text, q.unit) for q in extract_quantities(parsed)] == [("40 boats", "boats")]

@@ -86,6 +86,9 @@ def extract_quantities(parsed: ParsedReport, times: Sequence[TimeExpr] | None = 
             m = _prefixed(p, "qual_prefix", text, re.compile(r"\w+").match(text, tok.start))  # type: ignore[arg-type]
             q = Quantity(m.group(0), m.start(), m.end(), (float(lex["multiplier_words"][low]),), "times", "multiplier",
                          bool(m.group("qual")), _qualifier(m.group("qual")))
+        if q is not None and (q.unit or "").lower().replace(".", "") in _CLOCK:
+            covered = q.end  # "6:01 p.m.", "at 4 pm": a time of day, not a count of anything
+            continue
         if q is not None:
             q = _with_alternative(parsed, starts, q)
             found.append(q)
@@ -93,6 +96,7 @@ def extract_quantities(parsed: ParsedReport, times: Sequence[TimeExpr] | None = 
     return tuple(found)
 
 
+_CLOCK = frozenset({"am", "pm"})
 _ALTERNATIVE = re.compile(rf",?\s+(?i:or\s+(?:even\s+|perhaps\s+|possibly\s+|maybe\s+)?|perhaps\s+|possibly\s+)"
                           rf"(?i:as\s+many\s+as\s+)?(?P<n>{_DIGITS})(?![\w.,]\d|\w)")
 
