@@ -82,7 +82,8 @@ def test_undecodable_file_names_are_reported_by_their_bytes_and_the_batch_goes_o
     assert "not valid UTF-8" in failed["message"]
     # named on the command line: the same
     direct = run("--db", db_url, "ingest", os.fsdecode(bad))
-    assert direct.exit_code == 4 and "caf\\xe9\\xff.txt" in flat(direct) and "E004" in flat(direct)
+    # the console wraps long lines, even inside a path: compare without any whitespace
+    assert direct.exit_code == 4 and "caf\\xe9\\xff.txt" in "".join(direct.output.split()) and "E004" in flat(direct)
     status = json.loads(run("--db", db_url, "status").stdout)
     assert status["documents"] == 1 and status["problems"] == 2
 
