@@ -138,3 +138,13 @@ def test_gold_times_on_seeds(nlp, seeds_dir, dev_gold, scorer):
                        for t in found):
                 missed.append((key, g["anchor"]))
     assert missed == []
+
+
+def test_ago_without_a_count_is_no_date_and_no_crash(nlp):
+    # "years ago" with nothing countable before it crashed the whole report's extraction (E012)
+    from newstrace.extract.nlp import parse_report
+    from newstrace.extract.times import extract_times
+
+    parsed = parse_report(nlp, "The council, which years ago sold the quay, said on Monday it would buy it back.",
+                          "2024-03-06")
+    assert all("ago" not in t.text for t in extract_times(parsed))

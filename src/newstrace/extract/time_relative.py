@@ -52,9 +52,10 @@ def norm_unit_relative(m: Match, ctx: TimeContext) -> Norm | None:
 
 
 def norm_ago(m: Match, ctx: TimeContext) -> Norm | None:
-    if ctx.pub is None:
+    count = m.group("count")
+    if ctx.pub is None or count is None:  # "weeks ago" with no count before it: no date to compute
         return None
-    raw = re.sub(r"\s+", " ", m.group("count").lower())
+    raw = re.sub(r"\s+", " ", count.lower())
     n = int(raw) if raw.isdigit() else time_lexicon()["vague_counts"].get(raw)
     if n is None:
         return None
