@@ -42,15 +42,21 @@ def test_each_claim_worthy_statement_gets_its_vector(settings) -> None:
     assert worthy >= 5
 
 
-def test_the_writer_encodes_nothing_the_workers_encoded(settings, tmp_path: Path, monkeypatch) -> None:
-    encoded_by_writer: list[str] = []
+@pytest.fixture
+def encoded_by_writer(monkeypatch) -> list[str]:
+    """The claim texts the writer's clusterer had to encode itself (missing from the stage's vectors)."""
+    texts: list[str] = []
     real = claims_module.ClaimClusterer._vectors
 
-    def counting(self, texts, known):
-        encoded_by_writer.extend(t for t in texts if t not in known)
-        return real(self, texts, known)
+    def counting(self, wanted, known):
+        texts.extend(t for t in wanted if t not in known)
+        return real(self, wanted, known)
 
     monkeypatch.setattr(claims_module.ClaimClusterer, "_vectors", counting)
+    return texts
+
+
+def test_the_writer_encodes_nothing_the_workers_encoded(settings, tmp_path: Path, encoded_by_writer) -> None:
     db = str(tmp_path / "store.db")
     summary = api.ingest([str(STORY)], load_settings(db=db, attribution="rules", processes=1))
     assert summary.count("stored") == 3
@@ -60,19 +66,11 @@ def test_the_writer_encodes_nothing_the_workers_encoded(settings, tmp_path: Path
     assert with_claim  # the statements were clustered with the workers' vectors
 
 
-def test_missing_vectors_are_encoded_by_the_writer(settings, tmp_path: Path, monkeypatch) -> None:
+def test_missing_vectors_are_encoded_by_the_writer(settings, tmp_path: Path, monkeypatch, encoded_by_writer) -> None:
     """A report whose stage made no vectors (an older worker, an encoder failure) is still clustered."""
     import newstrace.process as process
 
     monkeypatch.setattr(process, "_with_claim_vectors", lambda items, settings: items)
-    encoded_by_writer: list[str] = []
-    real = claims_module.ClaimClusterer._vectors
-
-    def counting(self, texts, known):
-        encoded_by_writer.extend(t for t in texts if t not in known)
-        return real(self, texts, known)
-
-    monkeypatch.setattr(claims_module.ClaimClusterer, "_vectors", counting)
     db = str(tmp_path / "store.db")
     api.ingest([str(STORY)], load_settings(db=db, attribution="rules", processes=1))
     assert len(encoded_by_writer) >= 5

@@ -40,12 +40,10 @@ def warm_models(settings: Settings) -> None:
     """Load (or find cached) every model the per-report stage of `settings` uses."""
     from ..extract.nlp import load_nlp
     from ..extract.places import load_gazetteer
-
-    from ..resolve.embeddings import default_encoder, load_model
+    from ..resolve.embeddings import load_model
 
     load_nlp(settings.spacy_model)
     load_gazetteer(settings.user_gazetteer)
-    default_encoder(settings.embedding_model, settings.precision)
     load_model(settings.embedding_model)  # the sentence encoder: claim vectors are made per report
     if settings.attribution != "rules":
         from ..extract.tagger import load_tagger

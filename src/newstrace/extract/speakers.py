@@ -9,6 +9,7 @@ from typing import Sequence
 
 from ..model import Mention, ParsedReport
 from ..resources import load_yaml
+from .attribution import tokens_in
 from .coref import People, pronoun_gender, word_gender
 from .datelines import body_start
 
@@ -490,28 +491,10 @@ def _named_modifier(index: SpeakerIndex, head: int, first: int) -> Resolved | No
 def _modifies_a_noun(index: SpeakerIndex, k: int, last: int) -> bool:
     """Whether mention `k` only modifies a later noun of the source ("Ruritanian" in "Ruritanian
     senator"): then it says where or what that noun is, not who it is."""
-    toks = index.parsed.tokens
     m = index.mentions[k]
-    inner = []
-    t = _token_index(toks, m.start)
-    while t < len(toks) and toks[t].start < m.end:
-        inner.append(t)
-        t += 1
-    if not inner:
-        return False
-    heads = {toks[t].head for t in inner} - set(inner)
-    return bool(heads) and all(inner[-1] < h <= last for h in heads)
-
-
-def _token_index(toks, pos: int) -> int:
-    lo, hi = 0, len(toks)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if toks[mid].end <= pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+    inner = tokens_in(index.parsed, m.start, m.end)
+    heads = {index.parsed.tokens[t].head for t in inner} - set(inner)
+    return bool(inner) and bool(heads) and all(inner[-1] < h <= last for h in heads)
 
 
 def _bare_noun(text: str) -> str:

@@ -120,7 +120,7 @@ def _name_before_cue(parsed: ParsedReport, f: Found) -> int | None:
     """The first token of a name standing between an attribution's source and its cue ("Ruritanian
     media the Morning Ledger reported": the description ends before the name, and the name is who
     speaks), or None.  The name is capitalised proper nouns, after at most "the", up to the cue."""
-    head, first, last = f.source  # type: ignore[misc]
+    last = f.source[2]  # type: ignore[index]
     toks = parsed.tokens
     if not f.cue or not 2 <= f.cue[0] - last <= 6:
         return None

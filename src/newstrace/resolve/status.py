@@ -118,16 +118,16 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
         # is a denial by each party, a joint assertion an assertion by each
         parties = ctx.parties(st)
         for origin in parties:
-            if counts_as_origin(origin):
-                cited.setdefault(independence_key(origin), []).append(_cite(st))
-            if stance == "deny" and counts_as_origin(origin):
+            if not counts_as_origin(origin):
+                uncounted.append((origin, stance))
+                continue
+            cited.setdefault(independence_key(origin), []).append(_cite(st))
+            if stance == "deny":
                 denying.append(origin)
-            elif counts_as_origin(origin):
+            else:
                 (support if stance == "support" else hedging).append(origin)
                 if stance == "support":
                     asserted.setdefault(independence_key(origin), []).append(st)
-            else:
-                uncounted.append((origin, stance))
         if stance == "deny":
             continue
         official = any(is_government(o, entities) for o in parties)
