@@ -1,4 +1,5 @@
-"""Keeping stored figures current during ingest: a new report re-decides only the blocks it touches."""
+"""Keeping stored figures current during ingest: a new report re-decides only the blocks it touches,
+and re-reads from their text only the reports whose figures may have changed."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -6,35 +7,53 @@ from typing import Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..store.figures import save_figure_blocks
+from ..model import LedgerFigure
+from ..store.figures import load_block_figures, save_figure_blocks
 from ..store.repository import load_ledger
 from ..store.schema import FigureRow, QuantityRow, RelationRow, StatementRow
-from .conflicts import resolve_figures
-from .figures import block_key
+from .conflicts import decide_figures
+from .figures import block_key, read_figures
 
 
 def update_figures(session: Session, document_ids: Iterable[int], speaker_keys: Iterable[str] = ()) -> set[str]:
     """Decide again, in the caller's transaction, the figure blocks that `document_ids` touch.
 
     A block is re-decided when one of the reports has a quantity in it, or when a figure in it is
-    spoken by one of `speaker_keys` (entities merged or re-parented: their origin may have moved).
-    Only the reports holding figures of those blocks are read (plus the reports they copy or are
-    copied by), never the whole store.  Returns the blocks re-decided.
+    spoken by one of `speaker_keys` (entities merged, re-parented or re-typed, and those below them:
+    their origin may have moved).  Figures are read again from their report only for the new
+    reports, the reports whose figures those speakers give, and the reports any of these copy or
+    are copied by (a copy's figures add outlets, not origins); every other figure of the blocks is
+    taken as stored.  So the cost of a report grows with the figures of its blocks (one read of the
+    figures table), not with the text of every report that holds them.  Returns the blocks re-decided.
     """
     document_ids = set(document_ids)
     blocks = {block_key(kind, unit, per) for kind, unit, per in session.execute(
         select(QuantityRow.kind, QuantityRow.unit, QuantityRow.per).where(QuantityRow.document_id.in_(sorted(document_ids))))}
+    reread = set(document_ids)
     speaker_keys = sorted(set(speaker_keys))
     if speaker_keys:
-        blocks |= set(session.scalars(select(FigureRow.block).distinct().join(
-            StatementRow, StatementRow.id == FigureRow.statement_id).where(StatementRow.speaker_key.in_(speaker_keys))))
+        for block, document in session.execute(
+                select(FigureRow.block, FigureRow.document_id).distinct()
+                .join(StatementRow, StatementRow.id == FigureRow.statement_id)
+                .where(StatementRow.speaker_key.in_(speaker_keys))):
+            blocks.add(block)
+            reread.add(document)
     blocks.discard(None)
     if not blocks:
         return set()
-    docs = document_ids | set(session.scalars(select(FigureRow.document_id).distinct()
-                                              .where(FigureRow.block.in_(sorted(blocks)))))
-    docs |= {d for pair in session.execute(select(RelationRow.a, RelationRow.b).where(
-        or_(RelationRow.a.in_(sorted(docs)), RelationRow.b.in_(sorted(docs))))) for d in pair}
-    decided = resolve_figures(load_ledger(session, document_ids=docs), blocks=blocks)  # type: ignore[arg-type]
-    save_figure_blocks(session, blocks, decided.figures, decided.series, decided.figure_conflicts)  # type: ignore[arg-type]
+    reread |= {d for pair in session.execute(select(RelationRow.a, RelationRow.b).where(
+        or_(RelationRow.a.in_(sorted(reread)), RelationRow.b.in_(sorted(reread))))) for d in pair}
+    fresh = read_figures(load_ledger(session, document_ids=reread), blocks=blocks)  # type: ignore[arg-type]
+    kept = load_block_figures(session, blocks, leave_out=reread)  # type: ignore[arg-type]
+    figures, series, conflicts = decide_figures(_in_report_order(kept, fresh))
+    save_figure_blocks(session, blocks, figures, series, conflicts)  # type: ignore[arg-type]
     return blocks  # type: ignore[return-value]
+
+
+def _in_report_order(kept: list[LedgerFigure], fresh: list[LedgerFigure]) -> list[LedgerFigure]:
+    """Stored and freshly read figures in the order a whole read gives them (report by report, and
+    within a report in reading order): the order figures are linked in (`related_groups`)."""
+    rank = {id(f): i for i, f in enumerate(fresh)}
+    number = lambda f: int(f.document.lstrip("d"))  # noqa: E731
+    within = lambda f: rank[id(f)] if id(f) in rank else int(f.id.lstrip("f"))  # noqa: E731
+    return sorted([*kept, *fresh], key=lambda f: (number(f), within(f)))

@@ -6,11 +6,12 @@ all-pairs: a new report only looks up its blocking keys and nearest neighbours.
 """
 from __future__ import annotations
 
+import bisect
 from typing import Sequence
 
 import numpy as np
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..model import Merge, ProcessedReport, Statement
 from ..settings import Settings
@@ -52,6 +53,7 @@ class Resolution:
             clusterer = ClaimClusterer(default_encoder(self.settings.embedding_model, self.settings.precision))
             rows = session.execute(
                 select(StatementRow, DocumentRow.published).join(DocumentRow)
+                .options(defer(StatementRow.spans), defer(StatementRow.co_speakers))  # JSON no claim item reads
                 .where(StatementRow.embedding.is_not(None)).order_by(StatementRow.id)).all()
             if rows:
                 ctx = _Context.load(session)  # three queries for the whole store, not three per statement
@@ -85,23 +87,31 @@ class Resolution:
         changed = self._upsert_entities(session, touched)
         session.flush()
         self._cluster(session, row, st_rows, processed.claim_vectors)
-        self.touched_claims |= self._claims_spoken_by(session, survivors | changed)
-        update_figures(session, {row.id}, survivors | changed)  # in this report's transaction
+        # entities merged, re-parented or re-typed, and anyone below them in an institution chain:
+        # the origins of what they say may have moved
+        moved = self._below(session, survivors | changed)
+        self.touched_claims |= self._claims_spoken_by(session, moved)
+        update_figures(session, {row.id}, moved)  # in this report's transaction
 
-    def _claims_spoken_by(self, session: Session, keys: set[str]) -> set[str]:
-        """Claims with a statement by `keys` or by anyone below them in an institution chain: their
-        origins may have moved when those entities merged or changed parent or type."""
+    @staticmethod
+    def _below(session: Session, keys: set[str]) -> set[str]:
+        """`keys` and every entity below them in an institution chain (a few levels at most)."""
         below, frontier = set(keys), set(keys)
         for _ in range(_MAX_CHAIN):
             if not frontier:
                 break
             frontier = set(session.scalars(select(EntityRow.key).where(EntityRow.parent.in_(sorted(frontier))))) - below
             below |= frontier
-        if not below:
+        return below
+
+    @staticmethod
+    def _claims_spoken_by(session: Session, keys: set[str]) -> set[str]:
+        """Claims with a statement by one of `keys` (as speaker or as a party to a joint statement)."""
+        if not keys:
             return set()
         spoken = set(session.scalars(select(StatementRow.claim_key).distinct().where(
-            StatementRow.speaker_key.in_(sorted(below)), StatementRow.claim_key.is_not(None))))
-        return spoken | claims_co_spoken_by(session, below)
+            StatementRow.speaker_key.in_(sorted(keys)), StatementRow.claim_key.is_not(None))))
+        return spoken | claims_co_spoken_by(session, keys)
 
     def _speaker_key(self, st: Statement, keys: Sequence[str]) -> str | None:
         return self._key_of(st.speaker_mention, st.speaker_name, keys)
@@ -159,8 +169,7 @@ class Resolution:
     # ------------------------------------------------------------------ claims
     def _claim_item(self, st_row: StatementRow, published: str | None, ctx: "_Context") -> ClaimItem:
         st = _statement(st_row)
-        ents = tuple(dict.fromkeys(k for s, e, k in ctx.mentions.get(st_row.document_id, ())
-                                   if s >= st_row.start and e <= st_row.end))
+        ents = ctx.entities_within(st_row.document_id, st_row.start, st_row.end)
         speaker = st_row.speaker_key
         chains: list[str] = []
         for k in ents:
@@ -231,6 +240,22 @@ class _Context:
         self.mentions: dict[int, list[tuple[int, int, str]]] = {}
         self.times: dict[int, list[str]] = {}
         self.quantities: dict[int, list[tuple[float, ...]]] = {}
+        self._by_start: dict[int, tuple[list[int], list[tuple[int, int, int, str]]]] = {}
+
+    def entities_within(self, document_id: int, start: int, end: int) -> tuple[str, ...]:
+        """Keys of the report's mentions inside [start, end], each once, in mention order: a
+        binary search over the report's mentions by start (a long report has thousands)."""
+        if document_id not in self._by_start:
+            ordered = sorted((s, i, e, k) for i, (s, e, k) in enumerate(self.mentions.get(document_id, ())))
+            self._by_start[document_id] = ([m[0] for m in ordered], ordered)
+        starts, ordered = self._by_start[document_id]
+        inside = []
+        for s, i, e, k in ordered[bisect.bisect_left(starts, start):]:
+            if s > end:
+                break
+            if e <= end:
+                inside.append((i, k))
+        return tuple(dict.fromkeys(k for _i, k in sorted(inside)))
 
     @classmethod
     def load(cls, session: Session, document_id: int | None = None) -> "_Context":

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..model import LedgerFigure, LedgerFigureConflict, LedgerSeries
-from .schema import FigureConflictRow, FigureRow, SeriesRow
+from .schema import ClaimRow, FigureConflictRow, FigureRow, SeriesRow, StatementRow
 
 
 def _num(ledger_id: str | None, prefix: str) -> int | None:
@@ -73,6 +73,31 @@ def _replace_keyed(session: Session, table, blocks: list[str], wanted: Mapping[s
             setattr(row, name, value)
 
 
+def load_block_figures(session: Session, blocks: Iterable[str], leave_out: Iterable[int] = ()) -> list[LedgerFigure]:
+    """The stored figures of `blocks`, but those of the reports in `leave_out`, in report order, each
+    with its statement's claim (ledger ids): what deciding those blocks again needs of the reports
+    that did not change, read from the figures table alone."""
+    blocks, leave_out = sorted(set(blocks)), sorted(set(leave_out))
+    if not blocks:
+        return []
+    q = (select(FigureRow, ClaimRow.id).outerjoin(StatementRow, StatementRow.id == FigureRow.statement_id)
+         .outerjoin(ClaimRow, ClaimRow.key == StatementRow.claim_key)
+         .where(FigureRow.block.in_(blocks)).order_by(FigureRow.document_id, FigureRow.id))
+    if leave_out:
+        q = q.where(FigureRow.document_id.not_in(leave_out))
+    return [_figure(r, f"c{claim}" if claim is not None else None) for r, claim in session.execute(q)]
+
+
+def _figure(r: FigureRow, claim: str | None) -> LedgerFigure:
+    return LedgerFigure(
+        id=f"f{r.id}", document=f"d{r.document_id}", text=r.text, block=r.block, measure=r.measure, unit=r.unit,
+        kind=r.kind, counted=r.counted, low=r.low, high=math.inf if r.high is None else r.high,
+        is_range=r.is_range, refers_to=r.refers_to, refers_from=r.refers_from, origin=r.origin,
+        statement=f"s{r.statement_id}" if r.statement_id else None, quantities=tuple(f"q{n}" for n in r.quantities),
+        cumulative=r.cumulative, copy=r.copy, claim=claim, context=tuple(r.context), sentence=r.sentence,
+        series=r.series_key)
+
+
 def load_figures(session: Session, claim_of: Mapping[int, str | None],
                  document_ids: set[int] | None = None
                  ) -> tuple[tuple[LedgerFigure, ...], tuple[LedgerSeries, ...], tuple[LedgerFigureConflict, ...]]:
@@ -83,15 +108,7 @@ def load_figures(session: Session, claim_of: Mapping[int, str | None],
     q = select(FigureRow).order_by(FigureRow.id)
     if document_ids is not None:
         q = q.where(FigureRow.document_id.in_(sorted(document_ids)))
-    figures = tuple(
-        LedgerFigure(id=f"f{r.id}", document=f"d{r.document_id}", text=r.text, block=r.block, measure=r.measure,
-                     unit=r.unit, kind=r.kind, counted=r.counted, low=r.low, high=math.inf if r.high is None else r.high,
-                     is_range=r.is_range, refers_to=r.refers_to, refers_from=r.refers_from, origin=r.origin,
-                     statement=f"s{r.statement_id}" if r.statement_id else None,
-                     quantities=tuple(f"q{n}" for n in r.quantities), cumulative=r.cumulative, copy=r.copy,
-                     claim=claim_of.get(r.statement_id) if r.statement_id else None, context=tuple(r.context),
-                     sentence=r.sentence, series=r.series_key)
-        for r in session.scalars(q))
+    figures = tuple(_figure(r, claim_of.get(r.statement_id) if r.statement_id else None) for r in session.scalars(q))
     blocks = sorted({f.block for f in figures})
     series_q, conflict_q = select(SeriesRow).order_by(SeriesRow.id), select(FigureConflictRow).order_by(FigureConflictRow.id)
     if document_ids is not None:

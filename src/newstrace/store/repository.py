@@ -106,14 +106,13 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
     """The whole resolved view, in ids that stay stable for the life of the database.
 
     With `claim_keys`, only what those claims need: their claims, the reports holding their
-    statements and the reports those repeat or are repeated by (with all their statements), and
-    every entity (chains need parents).  Analysing claims after an ingest run then reads the part
-    of the store the run touched, not all of it.  With `document_ids`, only those reports (and
-    every entity): what deciding the figures of a few blocks needs.  Stored figures, series and
-    figure conflicts come with the whole view only.
+    statements and the reports those repeat or are repeated by (with all their statements).
+    Analysing claims after an ingest run then reads the part of the store the run touched, not all
+    of it.  With `document_ids`, only those reports: what reading their figures needs.  A partial
+    view holds only the entities its statements need (`_entities_for`), only the relations among
+    its reports, and no corrections; stored figures, series and figure conflicts come with the whole
+    view only.
     """
-    ent_rows = session.scalars(select(EntityRow).order_by(EntityRow.id)).all()
-    ent_id = {e.key: f"e{e.id}" for e in ent_rows}
     claim_q = select(ClaimRow).order_by(ClaimRow.id)
     doc_ids: set[int] | None = set(document_ids) if document_ids is not None else None
     if claim_keys is not None:
@@ -127,6 +126,10 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
         claim_q = claim_q.where(ClaimRow.key.in_(select(StatementRow.claim_key).where(
             StatementRow.document_id.in_(sorted(doc_ids)), StatementRow.claim_key.is_not(None))))
     only = (lambda column, q: q.where(column.in_(sorted(doc_ids)))) if doc_ids is not None else (lambda column, q: q)
+    st_rows = session.scalars(only(StatementRow.document_id, select(StatementRow).order_by(StatementRow.id))).all()
+    ent_rows = (session.scalars(select(EntityRow).order_by(EntityRow.id)).all() if doc_ids is None
+                else _entities_for(session, st_rows))
+    ent_id = {e.key: f"e{e.id}" for e in ent_rows}
     claim_rows = session.scalars(claim_q).all()
     claim_id = {c.key: f"c{c.id}" for c in claim_rows}
     docs = tuple(
@@ -139,7 +142,6 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
                      roles=tuple(e.roles), country=e.country, parent=ent_id.get(e.parent) if e.parent else None,
                      merges=tuple(Merge(**m) for m in e.merges))
         for e in ent_rows)
-    st_rows = session.scalars(only(StatementRow.document_id, select(StatementRow).order_by(StatementRow.id))).all()
     statements = tuple(
         LedgerStatement(id=f"s{s.id}", document=doc_id(s.document_id), sentence=s.sentence_text,
                         sentence_index=s.sentence_index, speaker=ent_id.get(s.speaker_key) if s.speaker_key else None,
@@ -171,13 +173,28 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
                    start=t.start, end=t.end)
         for t in session.scalars(only(TimeRow.document_id, select(TimeRow).order_by(TimeRow.id))))
     relations = tuple(DuplicateRelation(doc_id(r.a), doc_id(r.b), r.kind, r.similarity)
-                      for r in session.scalars(select(RelationRow).order_by(RelationRow.id))
-                      if doc_ids is None or r.a in doc_ids and r.b in doc_ids)
+                      for r in session.scalars(only(RelationRow.a, only(RelationRow.b, select(RelationRow)))
+                                               .order_by(RelationRow.id)))
+    whole = doc_ids is None
     figures, series, conflicts = (load_figures(session, {s.id: claim_id.get(s.claim_key) for s in st_rows})
-                                  if doc_ids is None else ((), (), ()))
+                                  if whole else ((), (), ()))
     return Ledger(documents=docs, entities=entities, statements=statements, claims=claims,
                   quantities=quantities, times=times, relations=relations, figures=figures, series=series,
-                  figure_conflicts=conflicts, decisions=load_decisions(session), analysed=True)
+                  figure_conflicts=conflicts, decisions=load_decisions(session) if whole else (), analysed=True)
+
+
+def _entities_for(session: Session, st_rows: Sequence[StatementRow]) -> list[EntityRow]:
+    """The entities a partial view's statements need, in id order: their speakers and joint parties,
+    the institutions above them, and every country (a GPE with no parent), which origins are read
+    against (`resolve/origins.country_index`).  A few queries, however large the store."""
+    wanted = {s.speaker_key for s in st_rows if s.speaker_key} | {k for s in st_rows for k in s.co_speakers or ()}
+    rows = {e.key: e for e in session.scalars(select(EntityRow).where(EntityRow.type == "GPE", EntityRow.parent.is_(None)))}
+    frontier = wanted - set(rows)
+    while frontier:  # up the chains; a cycle ends it, every row being read once
+        found = session.scalars(select(EntityRow).where(EntityRow.key.in_(sorted(frontier)))).all()
+        rows.update((e.key, e) for e in found)
+        frontier = {e.parent for e in found if e.parent} - set(rows)
+    return sorted(rows.values(), key=lambda e: e.id)
 
 
 def load_decisions(session: Session) -> tuple[LedgerDecision, ...]:
