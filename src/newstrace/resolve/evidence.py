@@ -1,6 +1,7 @@
 """Evidence: what kind of support a report says a statement rests on, from cue phrases in evidence.yaml."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,8 +55,15 @@ def classify_evidence(text: str) -> tuple[str, ...]:
     return tuple(k.name for k in load_evidence_kinds() if k.matches(text))
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Rough sentence boundaries of a cleaned report (enough to find a statement's neighbours)."""
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Rough sentence boundaries of a cleaned report (enough to find a statement's neighbours).
+
+    Kept for the last reports asked about: a brief asks once per statement, and a report has many."""
+    return _sentence_spans(text)
+
+
+@lru_cache(maxsize=32)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
@@ -64,7 +72,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return tuple((a, b) for a, b in spans if text[a:b].strip())
 
 
 def statement_context(st: LedgerStatement, doc: LedgerDocument | None, neighbours: int = 1) -> str:
@@ -79,7 +87,16 @@ def statement_context(st: LedgerStatement, doc: LedgerDocument | None, neighbour
             return st.sentence
         start, end = found, found + len(st.sentence)
     spans = sentence_spans(text)
-    idx = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
+    # the sentences overlapping [start, end): from the last one starting before `start` (spans are
+    # ordered and disjoint) while they start before `end`
+    first = max(0, bisect.bisect_right(spans, (start, len(text) + 1)) - 1)
+    idx = []
+    for i in range(first, len(spans)):
+        a, b = spans[i]
+        if a >= end:
+            break
+        if b > start:
+            idx.append(i)
     if not idx:
         return st.sentence
     lo, hi = max(0, idx[0] - neighbours), min(len(spans) - 1, idx[-1] + neighbours)

@@ -46,7 +46,8 @@ def update_figures(session: Session, document_ids: Iterable[int], speaker_keys: 
     fresh = read_figures(load_ledger(session, document_ids=reread), blocks=blocks)  # type: ignore[arg-type]
     kept = load_block_figures(session, blocks, leave_out=reread)  # type: ignore[arg-type]
     figures, series, conflicts = decide_figures(_in_report_order(kept, fresh))
-    save_figure_blocks(session, blocks, figures, series, conflicts)  # type: ignore[arg-type]
+    save_figure_blocks(session, blocks, figures, series, conflicts,  # type: ignore[arg-type]
+                       stored={f.id: f for f in kept}, documents=reread)
     return blocks  # type: ignore[return-value]
 
 

@@ -6,11 +6,12 @@ reports are decided in `resolve/conflicts.py`.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..model import Ledger, LedgerDocument, LedgerFigure, LedgerQuantity, LedgerStatement, LedgerTime
 from ..resources import load_yaml
@@ -162,15 +163,16 @@ def _headline_end(doc: LedgerDocument) -> int:
     return len(title) if title and doc.text.lstrip().startswith(title) else 0
 
 
-def _sentence_span(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
-    for a, b in spans:
-        if a <= pos < b:
-            return (a, b)
+def _sentence_span(spans: Sequence[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The sentence holding `pos` (spans ordered and disjoint: a binary search)."""
+    i = bisect.bisect_right(spans, (pos, math.inf)) - 1
+    if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+        return spans[i]
     return None
 
 
 def _merge_alternatives(doc: LedgerDocument, qs: list[LedgerQuantity],
-                        spans: list[tuple[int, int]]) -> list[list[LedgerQuantity]]:
+                        spans: Sequence[tuple[int, int]]) -> list[list[LedgerQuantity]]:
     """Quantities in reading order, an either/or estimate split over two numbers of one sentence
     ("about 1,000 containers, or perhaps 2,000") joined into one group."""
     alternative = _wording()["alternative"]
@@ -188,7 +190,7 @@ def _merge_alternatives(doc: LedgerDocument, qs: list[LedgerQuantity],
     return groups
 
 
-def _figure(doc: LedgerDocument, group: list[LedgerQuantity], block: str, spans: list[tuple[int, int]],
+def _figure(doc: LedgerDocument, group: list[LedgerQuantity], block: str, spans: Sequence[tuple[int, int]],
             statements: dict[str, LedgerStatement], origins: dict[str, str], times: Iterable[LedgerTime],
             copy: bool) -> LedgerFigure:
     first, last = group[0], group[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Iterable, Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from ..model import LedgerFigure, LedgerFigureConflict, LedgerSeries
@@ -17,18 +17,29 @@ def _num(ledger_id: str | None, prefix: str) -> int | None:
 
 
 def save_figure_blocks(session: Session, blocks: Iterable[str], figures: Iterable[LedgerFigure],
-                       series: Iterable[LedgerSeries], conflicts: Iterable[LedgerFigureConflict]) -> None:
+                       series: Iterable[LedgerSeries], conflicts: Iterable[LedgerFigureConflict],
+                       stored: Mapping[str, LedgerFigure] | None = None, documents: Iterable[int] = ()) -> None:
     """Replace what the store holds for `blocks` with freshly decided figures, series and conflicts.
 
     Figures keep their ids (their quantity's); series and conflicts keep their keys, so a figure or
-    conflict that survives an update is the same row before and after.
+    conflict that survives an update is the same row before and after.  With `stored` (figure id ->
+    the figure as the store holds it) only what changed is written: a figure equal to its stored
+    self is not touched, and only the figures of `documents` (the reports read again) are looked
+    for among those that are gone.
     """
     blocks = sorted(set(blocks))
     if not blocks:
         return
     figures, series, conflicts = list(figures), list(series), list(conflicts)
-    rows = {r.id: r for r in session.scalars(select(FigureRow).where(FigureRow.block.in_(blocks)))}
-    keep: set[int] = set()
+    if stored is not None:
+        figures = [f for f in figures if stored.get(f.id) != f]
+        written = sorted(n for n in (_num(f.id, "f") for f in figures) if n is not None)
+        q = select(FigureRow).where(FigureRow.block.in_(blocks), or_(
+            FigureRow.document_id.in_(sorted(set(documents))), FigureRow.id.in_(written)))
+    else:
+        q = select(FigureRow).where(FigureRow.block.in_(blocks))
+    rows = {r.id: r for r in session.scalars(q)}
+    keep: set[int] = set() if stored is None else {n for n in (_num(i, "f") for i in stored) if n is not None}
     for f in figures:
         fid = _num(f.id, "f")
         if fid is None:
@@ -70,7 +81,8 @@ def _replace_keyed(session: Session, table, blocks: list[str], wanted: Mapping[s
             row = table(key=key)
             session.add(row)
         for name, value in values.items():
-            setattr(row, name, value)
+            if getattr(row, name, None) != value:  # an unchanged row stays clean: no UPDATE
+                setattr(row, name, value)
 
 
 def load_block_figures(session: Session, blocks: Iterable[str], leave_out: Iterable[int] = ()) -> list[LedgerFigure]:
