@@ -163,6 +163,34 @@ def test_co_speakers_round_trip_and_follow_a_merge(db_url):
     assert single.co_speakers == ["k2"]
 
 
+def test_undoing_a_merge_gives_a_joint_statement_its_parties_back(db_url):
+    from newstrace.corrections import record_decision, undo_decision
+
+    db = Database(db_url)
+    with db.session() as s:
+        doc = save_report(s, processed_report())
+        rows = {}
+        for key, name in (("k1", "Ruritanian Foreign Ministry"), ("k2", "Bordurian Foreign Ministry"),
+                          ("k3", "Bordurian Coast Guard")):
+            rows[key] = EntityRow(key=key, name=name, type="ORG", aliases=[], roles=[], merges=[], state={})
+            s.add(rows[key])
+        s.flush()
+        ids = {k: f"e{r.id}" for k, r in rows.items()}
+        row = s.scalars(select(StatementRow).where(StatementRow.document_id == doc.id)).one()
+        row.speaker_key, row.co_speakers = "k1", ["k3"]
+
+    def parties() -> list[str] | None:
+        with db.session() as s:
+            return s.scalars(select(StatementRow)).one().co_speakers
+
+    decision = record_decision(db, "merge_entities", {"ids": [ids["k2"], ids["k3"]]}, "wrong merge", "tester")
+    assert parties() == ["k2"]  # the merge repoints the party
+    undo_decision(db, decision["id"], "tester")
+    assert parties() == ["k3"]  # and its undo gives it back
+    with db.session() as s:
+        assert {e.key for e in s.scalars(select(EntityRow))} == {"k1", "k2", "k3"}
+
+
 def test_a_store_made_before_joint_speakers_is_migrated(db_url):
     from importlib.resources import files
 

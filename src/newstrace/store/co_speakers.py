@@ -37,3 +37,19 @@ def claims_co_spoken_by(session: Session, keys: Iterable[str]) -> set[str]:
         return set()
     return {row.claim_key for row in _joint_rows(session)
             if row.claim_key and wanted.intersection(row.co_speakers or ())}
+
+
+def joint_parties(session: Session, keys: Iterable[str]) -> dict[str, list[str]]:
+    """{statement id: its other parties} for the joint statements naming one of `keys` as a party
+    (what undoing a merge of `keys` puts back; ids as strings, the form JSON keeps)."""
+    wanted = set(keys)
+    return {str(row.id): list(row.co_speakers or ()) for row in _joint_rows(session)
+            if wanted.intersection(row.co_speakers or ())}
+
+
+def restore_joint_parties(session: Session, saved: dict[str, list[str]]) -> None:
+    """Put back the parties `joint_parties` saved (statements since deleted are skipped)."""
+    for sid, keys in saved.items():
+        row = session.get(StatementRow, int(sid))
+        if row is not None:
+            row.co_speakers = list(keys) or None

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import DecisionError, NotFound
-from .co_speakers import claims_co_spoken_by, repoint_co_speakers
+from .co_speakers import claims_co_spoken_by, joint_parties, repoint_co_speakers, restore_joint_parties
 from .schema import ClaimRow, DecisionRow, EntityRow, MentionRow, StatementRow
 
 KINDS = ("merge_entities", "split_entity", "set_speaker", "set_stance", "move_statement", "split_claim",
@@ -89,6 +89,8 @@ def merge_apply(session: Session, d: DecisionRow) -> set[str]:
                        for o in others},
         "children": {o.key: list(session.scalars(select(EntityRow.id).where(EntityRow.parent == o.key)))
                      for o in others},
+        # joint statements naming an absorbed entity as a party: their parties as they were
+        "co_speakers": joint_parties(session, [o.key for o in others]),
     }
     d.payload = {**d.payload, "into_key": survivor.key,
                  "absorbed": [{"key": o.key, "names": list(dict.fromkeys([o.name, *o.aliases]))} for o in others]}
@@ -123,6 +125,7 @@ def merge_undo(session: Session, d: DecisionRow) -> set[str]:
             session.execute(update(StatementRow).where(StatementRow.speaker_key == survivor.key,
                                                        func.lower(StatementRow.speaker_name).in_(names))
                             .values(speaker_key=key))
+    restore_joint_parties(session, b.get("co_speakers", {}))  # a decision recorded before this has none
     return _claims_of_speakers(session, [b["survivor"]["key"], *(o["key"] for o in b["absorbed"])])
 
 
