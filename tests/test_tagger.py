@@ -63,6 +63,26 @@ def test_content_pieces_on_both_sides_of_a_cue_join_one_relation(tokenizer):
     assert [text[slice(*c)] for c in rels[0].content] == ["The vote is close,", "but we will win."]
 
 
+def test_content_split_by_a_cue_set_off_by_commas_joins(tokenizer):
+    text = "The new ferry, the harbour master said, will sail twice a day."
+    spans = {"SRC": [[_find(text, "the harbour master")]], "CUE": [[_find(text, "said")]],
+             "CON": [[_find(text, "The new ferry"), _find(text, "will sail twice a day.")]]}
+    enc = encode(tokenizer, text)
+    rels = decode(enc, [0 if lab < 0 else lab for lab in piece_labels(enc, spans)])
+    assert [text[slice(*c)] for c in rels[0].content] == ["The new ferry", "will sail twice a day."]
+
+
+def test_a_phrase_across_the_cue_without_punctuation_stays_out(tokenizer):
+    # labelled content on both sides of "said", but nothing sets the gap off: not one split content
+    text = "Critics painted the levy as a burden and the treasurer said the budget was sound."
+    spans = {"SRC": [[_find(text, "the treasurer")]], "CUE": [[_find(text, "said")]],
+             "CON": [[_find(text, "the levy as a burden")], [_find(text, "the budget was sound")]]}
+    enc = encode(tokenizer, text)
+    rels = decode(enc, [0 if lab < 0 else lab for lab in piece_labels(enc, spans)])
+    assert len(rels) == 1
+    assert [text[slice(*c)] for c in rels[0].content] == ["the budget was sound"]
+
+
 def test_a_text_without_cues_has_no_relations(tokenizer):
     enc = encode(tokenizer, "Rain fell all day.")
     assert decode(enc, [0] * len(enc.ids)) == []
