@@ -196,7 +196,7 @@ class EntityResolver(ParentFinder):
     def _place_group(self, doc_id: str, g: "_Group", mentions: Sequence[Mention]) -> str:
         hits = self._candidates("n:" + nm.normalize_name(g.form))
         if hits:
-            e = self._ents[sorted(hits, key=lambda k: -self._ents[k].mentions)[0]]
+            e = self._ents[min(hits, key=lambda k: (-self._ents[k].mentions, _key_order(k)))]
         else:
             e = self._new()
         norms = {nm.normalize_name(n) for n in e.names} if any(s not in e.names for s in g.surfaces) else set()
@@ -423,3 +423,9 @@ def resolve_entities(reports: Iterable[tuple[str, Sequence[Mention]]]) -> tuple[
     r = EntityResolver()
     keys = [r.add_report(doc, ms) for doc, ms in reports]
     return r.entities(), [[r.canonical_key(k) for k in ks] for ks in keys]
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    """Entity keys in creation order ("e9" before "e10"): ties broken the same way in every run."""
+    digits = key[1:]
+    return (int(digits), key) if digits.isdigit() else (1 << 62, key)

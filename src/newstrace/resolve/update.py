@@ -82,7 +82,7 @@ class Resolution:
         touched = set(keys) | {r.speaker_key for r in st_rows if r.speaker_key}
         touched |= {k for r in st_rows for k in r.co_speakers or ()}
         survivors = self._apply_redirects(session, redirects_before, touched)
-        for key in list(touched):
+        for key in sorted(touched):  # in a fixed order: a chain may create an entity (its country)
             touched.update(self.resolver.chain_of(key))
         changed = self._upsert_entities(session, touched)
         session.flush()
