@@ -152,6 +152,7 @@ def test_co_speakers_round_trip_and_follow_a_merge(db_url):
         row.speaker_key, row.co_speakers, row.claim_key = "k1", ["k3"], "claim-a"
     with db.session() as s:
         assert claims_co_spoken_by(s, ["k3"]) == {"claim-a"}
+        assert claims_co_spoken_by(s, ["k", "3", "k_"]) == set()  # a key is matched whole, not as a part
         repoint_co_speakers(s, "k3", "k2")  # the resolver merged k3 into k2
     with db.session() as s:
         ledger = load_ledger(s)

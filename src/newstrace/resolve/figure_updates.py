@@ -15,7 +15,11 @@ from .conflicts import decide_figures
 from .figures import block_key, read_figures
 
 
-def update_figures(session: Session, document_ids: Iterable[int], speaker_keys: Iterable[str] = ()) -> set[str]:
+CACHE_LIMIT = 200_000  # figures an ingest run keeps in memory between reports (about 1 KB each)
+
+
+def update_figures(session: Session, document_ids: Iterable[int], speaker_keys: Iterable[str] = (),
+                   cache: dict[str, list[LedgerFigure]] | None = None) -> set[str]:
     """Decide again, in the caller's transaction, the figure blocks that `document_ids` touch.
 
     A block is re-decided when one of the reports has a quantity in it, or when a figure in it is
@@ -25,6 +29,10 @@ def update_figures(session: Session, document_ids: Iterable[int], speaker_keys: 
     are copied by (a copy's figures add outlets, not origins); every other figure of the blocks is
     taken as stored.  So the cost of a report grows with the figures of its blocks (one read of the
     figures table), not with the text of every report that holds them.  Returns the blocks re-decided.
+
+    `cache` (block -> its figures as last stored) lets one ingest run read a block from the table
+    once: the run is the store's only writer (the writer lock), and a failed report's run state,
+    this cache with it, is rebuilt from the store (`api._resolve_and_store`).
     """
     document_ids = set(document_ids)
     blocks = {block_key(kind, unit, per) for kind, unit, per in session.execute(
@@ -44,10 +52,19 @@ def update_figures(session: Session, document_ids: Iterable[int], speaker_keys: 
     reread |= {d for pair in session.execute(select(RelationRow.a, RelationRow.b).where(
         or_(RelationRow.a.in_(sorted(reread)), RelationRow.b.in_(sorted(reread))))) for d in pair}
     fresh = read_figures(load_ledger(session, document_ids=reread), blocks=blocks)  # type: ignore[arg-type]
-    kept = load_block_figures(session, blocks, leave_out=reread)  # type: ignore[arg-type]
+    cached = {b for b in blocks if cache is not None and b in cache}
+    kept = load_block_figures(session, blocks - cached, leave_out=reread)  # type: ignore[arg-type]
+    kept += [f for b in sorted(cached) for f in cache[b] if int(f.document.lstrip("d")) not in reread]  # type: ignore[index]
     figures, series, conflicts = decide_figures(_in_report_order(kept, fresh))
     save_figure_blocks(session, blocks, figures, series, conflicts,  # type: ignore[arg-type]
                        stored={f.id: f for f in kept}, documents=reread)
+    if cache is not None:
+        if sum(map(len, cache.values())) + len(figures) > CACHE_LIMIT:
+            cache.clear()  # memory stays bounded: blocks are read from the table again
+        for b in blocks:
+            cache[b] = []  # type: ignore[index]
+        for f in figures:
+            cache[f.block].append(f)
     return blocks  # type: ignore[return-value]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, defer
 
-from ..model import Merge, ProcessedReport, Statement
+from ..model import LedgerFigure, Merge, ProcessedReport, Statement
 from ..settings import Settings
 from ..store.co_speakers import claims_co_spoken_by, repoint_co_speakers
 from ..store.pending import clear_pending
@@ -37,6 +37,7 @@ class Resolution:
         self._db = db
         self._clusterer: ClaimClusterer | None = None
         self.touched_claims: set[str] = set()
+        self._figures: dict[str, list[LedgerFigure]] = {}  # block -> its stored figures (update_figures)
 
     @classmethod
     def load(cls, db, settings: Settings) -> "Resolution":
@@ -91,7 +92,7 @@ class Resolution:
         # the origins of what they say may have moved
         moved = self._below(session, survivors | changed)
         self.touched_claims |= self._claims_spoken_by(session, moved)
-        update_figures(session, {row.id}, moved)  # in this report's transaction
+        update_figures(session, {row.id}, moved, self._figures)  # in this report's transaction
 
     @staticmethod
     def _below(session: Session, keys: set[str]) -> set[str]:

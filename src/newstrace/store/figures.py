@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 from typing import Iterable, Mapping
 
 from sqlalchemy import delete, or_, select
@@ -92,15 +93,23 @@ def load_block_figures(session: Session, blocks: Iterable[str], leave_out: Itera
     blocks, leave_out = sorted(set(blocks)), sorted(set(leave_out))
     if not blocks:
         return []
-    q = (select(FigureRow, ClaimRow.id).outerjoin(StatementRow, StatementRow.id == FigureRow.statement_id)
+    # plain columns, not ORM rows: a busy block holds thousands of figures and is read per report
+    columns = [getattr(FigureRow, c) for c in _COLUMNS]
+    q = (select(*columns, ClaimRow.id).outerjoin(StatementRow, StatementRow.id == FigureRow.statement_id)
          .outerjoin(ClaimRow, ClaimRow.key == StatementRow.claim_key)
          .where(FigureRow.block.in_(blocks)).order_by(FigureRow.document_id, FigureRow.id))
     if leave_out:
         q = q.where(FigureRow.document_id.not_in(leave_out))
-    return [_figure(r, f"c{claim}" if claim is not None else None) for r, claim in session.execute(q)]
+    return [_figure(SimpleNamespace(**dict(zip(_COLUMNS, values))), f"c{claim}" if claim is not None else None)
+            for *values, claim in session.execute(q)]
 
 
-def _figure(r: FigureRow, claim: str | None) -> LedgerFigure:
+_COLUMNS = ("id", "document_id", "text", "block", "measure", "unit", "kind", "counted", "low", "high", "is_range",
+            "refers_to", "refers_from", "origin", "statement_id", "quantities", "cumulative", "copy", "context",
+            "sentence", "series_key")
+
+
+def _figure(r: FigureRow | SimpleNamespace, claim: str | None) -> LedgerFigure:
     return LedgerFigure(
         id=f"f{r.id}", document=f"d{r.document_id}", text=r.text, block=r.block, measure=r.measure, unit=r.unit,
         kind=r.kind, counted=r.counted, low=r.low, high=math.inf if r.high is None else r.high,
