@@ -58,7 +58,8 @@ class Resolution:
                 .where(StatementRow.embedding.is_not(None)).order_by(StatementRow.id)).all()
             if rows:
                 ctx = _Context.load(session)  # three queries for the whole store, not three per statement
-                items = [self._claim_item(st, published, ctx) for st, published in rows]
+                chains: dict[str, tuple[str, ...]] = {}  # the same speakers and entities recur: each chain once
+                items = [self._claim_item(st, published, ctx, chains) for st, published in rows]
                 vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st, _ in rows])
                 clusterer.restore(items, vecs, [st.claim_key for st, _ in rows], [st.claim_stance for st, _ in rows])
             self._clusterer = clusterer
@@ -168,19 +169,27 @@ class Resolution:
         return changed
 
     # ------------------------------------------------------------------ claims
-    def _claim_item(self, st_row: StatementRow, published: str | None, ctx: "_Context") -> ClaimItem:
+    def _chain(self, key: str, memo: dict[str, tuple[str, ...]] | None) -> tuple[str, ...]:
+        if memo is None:
+            return self.resolver.chain_of(key)
+        if key not in memo:
+            memo[key] = self.resolver.chain_of(key)
+        return memo[key]
+
+    def _claim_item(self, st_row: StatementRow, published: str | None, ctx: "_Context",
+                    chains: dict[str, tuple[str, ...]] | None = None) -> ClaimItem:
         st = _statement(st_row)
         ents = ctx.entities_within(st_row.document_id, st_row.start, st_row.end)
         speaker = st_row.speaker_key
-        chains: list[str] = []
+        entity_chains: list[str] = []
         for k in ents:
-            chains.extend(self.resolver.chain_of(k))
+            entity_chains.extend(self._chain(k, chains))
         return ClaimItem(id=f"s{st_row.id}", document=doc_id(st_row.document_id), statement=st,
                          published=published, speaker=speaker, entities=ents,
                          times=tuple(ctx.times.get(st_row.id, ())),
                          quantities=tuple(ctx.quantities.get(st_row.id, ())),
-                         speaker_chain=self.resolver.chain_of(speaker) if speaker else (),
-                         entity_chains=tuple(dict.fromkeys(chains)))
+                         speaker_chain=self._chain(speaker, chains) if speaker else (),
+                         entity_chains=tuple(dict.fromkeys(entity_chains)))
 
     def _cluster(self, session: Session, row: DocumentRow, st_rows: Sequence[StatementRow],
                  vectors: Sequence[tuple[str, bytes]] = ()) -> None:
