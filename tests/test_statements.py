@@ -331,3 +331,39 @@ def test_a_paragraph_that_is_only_a_quotation_continues_the_last_speaker_with_th
     (report,) = extract_texts([text])
     said = [s for s in report.extraction.statements if "disgrace" in s.content]
     assert len(said) == 1 and said[0].speaker_name == "Tomas Brenn"
+
+
+def _found_pair(parsed, text, tagged_parts, ruled_parts, tagged_kind="mixed", ruled_kind="direct"):
+    from newstrace.extract.cues import Found
+
+    said = next(t.i for t in parsed.tokens if t.text == "said")
+    spans = lambda parts: [(text.index(p), text.index(p) + len(p)) for p in parts]  # noqa: E731
+    tagged = Found([said], "say", None, spans(tagged_parts), tagged_kind)
+    ruled = Found([said], "say", (0, 0, 1), spans(ruled_parts), ruled_kind)
+    return tagged, ruled
+
+
+def test_rule_reading_keeps_the_tagger_content_that_holds_its_own(nlp):
+    from newstrace.extract.statements import _prefer_rule_spans
+
+    text = "Anna Berg said the new levy would \u201churt every family\u201d in the valley."
+    parsed = parse_report(nlp, text)
+    whole = "the new levy would \u201churt every family\u201d in the valley"
+    tagged, ruled = _found_pair(parsed, text, [whole], ["\u201churt every family\u201d"])
+    (got,) = _prefer_rule_spans(parsed, [tagged], [ruled])
+    assert [text[a:b] for a, b in got.content] == [whole]
+    assert got.source == (0, 0, 1) and got.quote_type == "mixed"  # the rule reading's source, the tagger's kind
+
+
+def test_rule_reading_keeps_its_content_when_the_tagger_reads_less_or_in_pieces(nlp):
+    from newstrace.extract.statements import _prefer_rule_spans
+
+    text = "Anna Berg said the new levy would \u201churt every family\u201d in the valley."
+    parsed = parse_report(nlp, text)
+    longer = "the new levy would \u201churt every family\u201d in the valley"
+    tagged, ruled = _found_pair(parsed, text, ["\u201churt every family\u201d"], [longer])
+    (got,) = _prefer_rule_spans(parsed, [tagged], [ruled])
+    assert [text[a:b] for a, b in got.content] == [longer]
+    tagged, ruled = _found_pair(parsed, text, ["the new levy", "in the valley"], ["the new levy"])
+    (got,) = _prefer_rule_spans(parsed, [tagged], [ruled])
+    assert [text[a:b] for a, b in got.content] == ["the new levy"]
