@@ -367,3 +367,21 @@ def test_rule_reading_keeps_its_content_when_the_tagger_reads_less_or_in_pieces(
     tagged, ruled = _found_pair(parsed, text, ["the new levy", "in the valley"], ["the new levy"])
     (got,) = _prefer_rule_spans(parsed, [tagged], [ruled])
     assert [text[a:b] for a, b in got.content] == ["the new levy"]
+
+
+def test_rule_content_before_the_cue_gives_way_to_the_tagger_content_after_it(nlp):
+    from newstrace.extract.cues import Found
+    from newstrace.extract.statements import _prefer_rule_spans
+
+    text = "The storm closed the harbour, and the ferry company said it would refund every ticket."
+    parsed = parse_report(nlp, text)
+    said = next(t.i for t in parsed.tokens if t.text == "said")
+    span = lambda part: (text.index(part), text.index(part) + len(part))  # noqa: E731
+    after = "it would refund every ticket"
+    tagged = Found([said], "say", None, [span(after)], "indirect")
+    ruled = Found([said], "say", (said - 1, said - 3, said - 1), [span("The storm closed the harbour")], "indirect")
+    (got,) = _prefer_rule_spans(parsed, [tagged], [ruled])
+    assert [text[a:b] for a, b in got.content] == [after] and got.source == ruled.source
+    direct = Found([said], "say", ruled.source, [span("The storm closed the harbour")], "direct")
+    (got,) = _prefer_rule_spans(parsed, [tagged], [direct])  # a quotation before the cue stays the rules'
+    assert [text[a:b] for a, b in got.content] == ["The storm closed the harbour"]

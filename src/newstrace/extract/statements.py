@@ -156,7 +156,7 @@ def _prefer_rule_spans(parsed: ParsedReport, tagged: list[Found], ruled: list[Fo
         else:
             used.add(match)
             r = ruled[match]
-            if _keeps_tagged_content(parsed, f.content, r.content):
+            if _keeps_tagged_content(parsed, f.content, r.content) or _reads_other_side(parsed, f, r):
                 r = replace(r, content=list(f.content),
                             quote_type=f.quote_type if r.quote_type in _QUOTE_KINDS else r.quote_type)
             out.append(r)
@@ -180,6 +180,23 @@ def _keeps_tagged_content(parsed: ParsedReport, tagged: Sequence[tuple[int, int]
         return False
     t, r = _words(parsed, tagged), _words(parsed, ruled)
     return r < t
+
+
+def _reads_other_side(parsed: ParsedReport, tagged: Found, ruled: Found) -> bool:
+    """Whether the rule finder took an indirect content from before the cue ("A, he said"; often
+    the clause a cue hangs from: "X happened, he said, citing ...") where the tagger reads one after
+    it: there the tagger's content stands.
+
+    On PolNeAR train, of such disagreements (no word shared) the tagger's content is the exact one
+    154 times and the rules' 36 (both 46: two gold contents); content exact F1
+    (benchmarks/polnear.py --direct) dev 58.5 -> 59.0, train 61.1 -> 61.8."""
+    if ruled.quote_type != "indirect" or not tagged.content or not ruled.content:
+        return False
+    toks = parsed.tokens
+    first, last = toks[min(ruled.cue)].start, toks[max(ruled.cue)].end
+    before = max(e for _s, e in ruled.content) <= first
+    after = min(s for s, _e in tagged.content) >= last
+    return before and after and not _words(parsed, tagged.content) & _words(parsed, ruled.content)
 
 
 def _words(parsed: ParsedReport, spans: Sequence[tuple[int, int]]) -> frozenset[int]:
