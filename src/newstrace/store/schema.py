@@ -257,6 +257,9 @@ class FigureConflictRow(Base):
     series_key: Mapped[str | None] = mapped_column(Text)
 
 Index("ix_relations_pair", RelationRow.a, RelationRow.b, RelationRow.kind, unique=True)
+# joint statements (a few in a store) are read by entity key on every merge: a partial index (0006)
+Index("ix_statements_joint", StatementRow.id, sqlite_where=StatementRow.co_speakers.is_not(None),
+      postgresql_where=StatementRow.co_speakers.is_not(None))
 
 
 class DecisionRow(Base):
