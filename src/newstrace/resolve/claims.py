@@ -398,9 +398,9 @@ class ClaimClusterer:
         if not rows:
             return ""
         mat = np.stack([self._index.vector(r) for _, r in rows])
-        central = mat @ mat.T
+        central = mat @ mat.mean(axis=0)  # each member's mean cosine to the members, without the m x m matrix
         return summarise([Candidate(self._items[m].statement.content, self._stance.get(m, "support"),
-                                    float(central[i].mean())) for i, (m, _) in enumerate(rows)],
+                                    float(central[i])) for i, (m, _) in enumerate(rows)],
                          c.event_dates, limit)
 
 

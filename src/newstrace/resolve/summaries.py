@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 LIMIT = 200  # characters of the proposition, before the date is added
@@ -85,6 +86,7 @@ def normalise(text: str, limit: int = LIMIT) -> str:
     return _finish(s)
 
 
+@lru_cache(maxsize=1 << 16)  # a claim's summary weighs every member again each time one joins
 def readability(text: str, limit: int = LIMIT) -> float:
     """0 for a complete clause of reasonable length, less for what reads badly alone: a fragment,
     a question, a pronoun whose antecedent is elsewhere, a start with no subject, a quotation cut
