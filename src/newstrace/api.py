@@ -107,10 +107,12 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
     """
     from .engine import check_engine
     from .ingest import read_inputs
+    from .resources import use_resources_of
     from .store.lock import writer_lock
     from .store.repository import doc_id, find_document, save_problem
 
     check_engine(settings)  # a bad engine or address is refused before anything is read or stored
+    use_resources_of(settings)  # the domain pack, checked before anything is read (E042)
     db = db or open_database(settings)
     summary = IngestSummary()
 
@@ -230,8 +232,10 @@ BRIEF_FORMATS = ("md", "html")
 
 def ledger(settings: Settings) -> Ledger:
     """The whole resolved view of an existing store."""
+    from .resources import use_resources_of
     from .store.repository import load_ledger
 
+    use_resources_of(settings)
     db = open_database(settings, create=False)
     with db.session() as s:
         return load_ledger(s)
@@ -295,9 +299,11 @@ def brief(settings: Settings, fmt: str = "md", since: str | None = None, output:
     """The sourced "what we know" brief of everything stored; written to `output` when given."""
     from .report.brief import render_brief
     from .report.outputs import check_output_file, store_files, write_text_file
+    from .resources import use_resources_of
 
     _check_format(fmt, BRIEF_FORMATS)
     _check_since(since)
+    use_resources_of(settings)  # the brief's map and wording read resources
     if output:
         check_output_file(output, store_files(settings.db))
     text = render_brief(ledger(settings), fmt=fmt, since=since)
@@ -313,8 +319,10 @@ def extract_texts(texts: Sequence[str], settings: Settings | None = None) -> lis
     maps them back to the text given.
     """
     from .process import process_chunk
+    from .resources import use_resources_of
     from .settings import load_settings
 
     settings = settings or load_settings()
+    use_resources_of(settings)
     raws = [RawReport(source=f"text{k}", text=t) for k, t in enumerate(texts)]
     return process_chunk(raws, settings)

@@ -28,9 +28,14 @@ def main_options(
     gazetteer: Optional[str] = typer.Option(None, "--gazetteer", help="YAML file of extra places."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Fetch URLs on loopback, private and "
                                        "link-local addresses too (default: public addresses only)."),
+    domain_pack: Optional[str] = typer.Option(None, "--domain-pack", metavar="DIR", help="Folder of resource files "
+                                              "(lexicons, gazetteers, models) extending or replacing the bundled ones."),
 ) -> None:
+    from .resources import use_resources_of
+
     STATE["settings"] = load_settings(db=db, processes=processes, max_bytes=max_bytes, user_gazetteer=gazetteer,
-                                      allow_private=allow_private or None)
+                                      allow_private=allow_private or None, domain_pack=domain_pack)
+    _run(lambda: use_resources_of(STATE["settings"]))  # a bad pack fails here, before any stage (E042)
 
 
 @app.command()

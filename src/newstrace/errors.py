@@ -82,6 +82,13 @@ class SettingError(NewstraceError):
     exit_status = 2
 
 
+class DomainPackError(SettingError):
+    """The domain pack (--domain-pack / NEWSTRACE_DOMAIN_PACK) is not a folder, or one of its files cannot be
+    read, parsed or merged with the bundled file of its name (resources/__init__.py)."""
+
+    code = "E042"
+
+
 class FutureDate(MetadataError):
     """A publication date later than today: a typo or a forged date, never a real report's."""
 

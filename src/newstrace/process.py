@@ -199,6 +199,13 @@ def worker_count(settings: Settings, reports: int | None = None) -> int:
     return max(1, workers)
 
 
+def start_worker(settings: Settings) -> None:
+    """A worker process's start: the resources (domain pack) its settings name become its active ones."""
+    from .resources import use_resources_of
+
+    use_resources_of(settings)
+
+
 def process_reports(raws: Iterable[RawReport], settings: Settings,
                     outlet_lines: Mapping[str, Mapping[str, int]] | None = None
                     ) -> Iterator[ProcessedReport | IngestProblem]:
@@ -210,7 +217,7 @@ def process_reports(raws: Iterable[RawReport], settings: Settings,
             yield from process_chunk(chunk, settings, outlet_lines)
         return
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=start_worker, initargs=(settings,)) as pool:
         pending = []
         for chunk in _chunks(raws, CHUNK):
             pending.append(pool.submit(process_chunk, chunk, settings, outlet_lines))

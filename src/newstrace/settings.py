@@ -17,6 +17,7 @@ SETTINGS_TABLE: list[tuple[str, object, str]] = [
     ("precision", "fp32", "model inference precision: fp32, bf16, or auto (bfloat16 where the CPU computes it natively, else float32)"),
     ("engine", "local", "where the per-report stage runs: local (worker processes here) or dask (a Dask cluster)"),
     ("engine_address", None, "Dask scheduler to join (tcp://host:port); none: --engine dask starts a local cluster"),
+    ("domain_pack", None, "folder of resource files that extend or replace the bundled lexicons, gazetteers and models (a domain pack)"),
     ("attribution", "hybrid", "attribution finder: hybrid (the learned tagger, with the syntactic spans where they read the same cue), tagger (its spans only) or rules (the rule-based finder only)"),
 ]
 
@@ -33,6 +34,7 @@ class Settings:
     embedding_model: str | None = None
     precision: str = "fp32"
     attribution: str = "hybrid"
+    domain_pack: str | None = None
     engine: str = "local"
     engine_address: str | None = None
 
@@ -46,6 +48,8 @@ def load_settings(**overrides: object) -> Settings:
         if env is not None:
             values[name] = _coerce(env, default, types[name])
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if values.get("domain_pack"):  # absolute, so workers started elsewhere read the same folder
+        values["domain_pack"] = os.path.abspath(os.path.expanduser(str(values["domain_pack"])))
     return replace(Settings(), **values)
 
 

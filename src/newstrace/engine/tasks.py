@@ -37,11 +37,14 @@ class ModelPlugin(WorkerPlugin):
 
 
 def warm_models(settings: Settings) -> None:
-    """Load (or find cached) every model the per-report stage of `settings` uses."""
+    """Load (or find cached) every model the per-report stage of `settings` uses, after making the
+    resources (domain pack) `settings` name this worker's active ones."""
     from ..extract.nlp import load_nlp
     from ..extract.places import load_gazetteer
     from ..resolve.embeddings import load_model
+    from ..resources import use_resources_of
 
+    use_resources_of(settings)
     load_nlp(settings.spacy_model)
     load_gazetteer(settings.user_gazetteer)
     load_model(settings.embedding_model)  # the sentence encoder: claim vectors are made per report
@@ -81,5 +84,7 @@ def run_chunk(raws: Sequence[RawReport], settings: Settings,
               ) -> list[ProcessedReport | IngestProblem]:
     """The per-report stage on one chunk, exactly as the local engine runs it (`process.process_chunk`)."""
     from .. import process
+    from ..resources import use_resources_of
 
+    use_resources_of(settings)  # a worker shared by ingests follows each one's pack (cheap when unchanged)
     return process.process_chunk(raws, worker_settings(settings), outlet_lines)

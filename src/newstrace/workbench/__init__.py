@@ -33,6 +33,9 @@ class Workbench:
     corrections recorded as decisions that later ingests honour."""
 
     def __init__(self, settings: Settings) -> None:
+        from ..resources import use_resources_of
+
+        use_resources_of(settings)  # corrections re-analyse claims, and maps and figures read resources
         self.settings = settings
         self.db = Database(settings.db)
         self._vectors = StatementVectors()  # nearest claims; grows with the store, built on first use
