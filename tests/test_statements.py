@@ -385,3 +385,36 @@ def test_rule_content_before_the_cue_gives_way_to_the_tagger_content_after_it(nl
     direct = Found([said], "say", ruled.source, [span("The storm closed the harbour")], "direct")
     (got,) = _prefer_rule_spans(parsed, [tagged], [direct])  # a quotation before the cue stays the rules'
     assert [text[a:b] for a, b in got.content] == ["The storm closed the harbour"]
+
+
+def test_a_tagged_attribution_the_rules_do_not_read_gets_the_content_chooser_boundaries(nlp):
+    from newstrace.extract import content_model
+    from newstrace.extract.content import Tree
+    from newstrace.extract.cues import Found
+    from newstrace.extract.statements import _prefer_rule_spans
+
+    text = "The mayor warned on Monday that the bridge would close for a month, citing safety concerns."
+    parsed = parse_report(nlp, text)
+    warned = next(t.i for t in parsed.tokens if t.text == "warned")
+    part = "the bridge would close for a month, citing safety concerns"
+    tagged = Found([warned], "warn", (1, 0, 1), [(text.index(part), text.index(part) + len(part))], "indirect")
+    expected = content_model.choose_content(parsed, Tree(parsed), tagged.cue, list(tagged.content), "indirect", "warn")
+    (got,) = _prefer_rule_spans(parsed, [tagged], [])  # no rule reading of this cue
+    assert got.content == expected and expected != tagged.content
+    assert [text[a:b] for a, b in got.content] == ["that the bridge would close for a month"]
+    assert tagged.content == [(text.index(part), text.index(part) + len(part))]  # the tagger's reading is not changed
+
+
+def test_the_content_chooser_never_leaves_a_tagged_content_without_a_word(nlp, monkeypatch):
+    from newstrace.extract import content_model
+    from newstrace.extract.cues import Found
+    from newstrace.extract.statements import _prefer_rule_spans
+
+    text = "The mayor said: \u201cThe bridge stays open.\u201d"
+    parsed = parse_report(nlp, text)
+    said = next(t.i for t in parsed.tokens if t.text == "said")
+    quote = (text.index("\u201c"), len(text))
+    monkeypatch.setattr(content_model, "choose_content", lambda *a: [(quote[0], quote[0] + 1)])  # the quote mark alone
+    tagged = Found([said], "say", (1, 0, 1), [quote], "direct")
+    (got,) = _prefer_rule_spans(parsed, [tagged], [])
+    assert got.content == [quote]
