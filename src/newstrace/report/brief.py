@@ -451,7 +451,7 @@ class _Builder:
         return counts
 
     def place_ref(self, e: LedgerEntity) -> Ref | None:
-        names = sorted({e.name, *e.aliases}, key=len, reverse=True)
+        names = sorted({e.name, *e.aliases}, key=lambda n: (-len(n), n))  # ties in a fixed order, not a set's
         for d in sorted(self.ledger.documents, key=lambda d: (d.published or "9999", d.id)):
             for name in names:
                 m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", d.text)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -55,15 +56,31 @@ def classify_evidence(text: str) -> tuple[str, ...]:
     return tuple(k.name for k in load_evidence_kinds() if k.matches(text))
 
 
+_SPANS: OrderedDict[str, tuple[tuple[int, int], ...]] = OrderedDict()  # report text -> its sentences
+_SPANS_CHARS = [0]  # characters of the texts kept
+SPANS_KEPT_CHARS = 32_000_000  # reports' sentences kept while their texts total less (a few MB of spans)
+
+
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Rough sentence boundaries of a cleaned report (enough to find a statement's neighbours).
 
-    Kept for the last reports asked about: a brief asks once per statement, and a report has many."""
-    return _sentence_spans(text)
+    Kept for the reports last asked about (a brief asks once per statement, visiting a claim's
+    reports in turn), up to SPANS_KEPT_CHARS characters of text: bounded by size, not count, so
+    a store of short reports keeps them all and a few long ones cannot fill memory."""
+    hit = _SPANS.get(text)
+    if hit is not None:
+        _SPANS.move_to_end(text)
+        return hit
+    spans = _split_sentences(text)
+    _SPANS[text] = spans
+    _SPANS_CHARS[0] += len(text)
+    while _SPANS_CHARS[0] > SPANS_KEPT_CHARS and len(_SPANS) > 1:
+        old, _ = _SPANS.popitem(last=False)
+        _SPANS_CHARS[0] -= len(old)
+    return spans
 
 
-@lru_cache(maxsize=32)
-def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+def _split_sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
