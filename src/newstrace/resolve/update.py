@@ -10,8 +10,8 @@ import bisect
 from typing import Sequence
 
 import numpy as np
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Row, delete, select, update
+from sqlalchemy.orm import Session
 
 from ..model import LedgerFigure, Merge, ProcessedReport, Statement
 from ..settings import Settings
@@ -52,16 +52,17 @@ class Resolution:
             from .embeddings import default_encoder
 
             clusterer = ClaimClusterer(default_encoder(self.settings.embedding_model, self.settings.precision))
+            # plain rows of the columns a claim item reads, not ORM objects: a large store has
+            # hundreds of thousands (about a third of the restore went to building ORM objects)
             rows = session.execute(
-                select(StatementRow, DocumentRow.published).join(DocumentRow)
-                .options(defer(StatementRow.spans), defer(StatementRow.co_speakers))  # JSON no claim item reads
+                select(*(getattr(StatementRow, c) for c in _ITEM_COLUMNS), DocumentRow.published).join(DocumentRow)
                 .where(StatementRow.embedding.is_not(None)).order_by(StatementRow.id)).all()
             if rows:
                 ctx = _Context.load(session)  # three queries for the whole store, not three per statement
                 chains: dict[str, tuple[str, ...]] = {}  # the same speakers and entities recur: each chain once
-                items = [self._claim_item(st, published, ctx, chains) for st, published in rows]
-                vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st, _ in rows])
-                clusterer.restore(items, vecs, [st.claim_key for st, _ in rows], [st.claim_stance for st, _ in rows])
+                items = [self._claim_item(st, st.published, ctx, chains) for st in rows]
+                vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st in rows])
+                clusterer.restore(items, vecs, [st.claim_key for st in rows], [st.claim_stance for st in rows])
             self._clusterer = clusterer
         return self._clusterer
 
@@ -176,7 +177,7 @@ class Resolution:
             memo[key] = self.resolver.chain_of(key)
         return memo[key]
 
-    def _claim_item(self, st_row: StatementRow, published: str | None, ctx: "_Context",
+    def _claim_item(self, st_row: StatementRow | Row, published: str | None, ctx: "_Context",
                     chains: dict[str, tuple[str, ...]] | None = None) -> ClaimItem:
         st = _statement(st_row)
         ents = ctx.entities_within(st_row.document_id, st_row.start, st_row.end)
@@ -242,6 +243,12 @@ class Resolution:
         self.touched_claims.clear()
 
 
+# what `_claim_item` and `_statement` read of a stored statement, with the restore's vector and claim
+_ITEM_COLUMNS = ("id", "document_id", "sentence_index", "sentence_text", "start", "end", "speaker_text",
+                 "speaker_name", "speaker_label", "cue", "content", "quote_type", "stance", "hedges",
+                 "cited_source", "date", "speaker_key", "claim_key", "claim_stance", "embedding")
+
+
 class _Context:
     """What claim items need besides the statement: entity keys by document, times and quantities
     by statement — read in bulk (one query each) for a document or for the whole store."""
@@ -295,7 +302,7 @@ def _resolved(row: EntityRow) -> ResolvedEntity:
                           mentions=int(state.get("mentions", 0)), documents=tuple(state.get("documents", ())))
 
 
-def _statement(r: StatementRow) -> Statement:
+def _statement(r: StatementRow | Row) -> Statement:
     return Statement(sentence=r.sentence_index, sentence_text=r.sentence_text, start=r.start, end=r.end,
                      speaker_text=r.speaker_text, speaker_name=r.speaker_name, speaker_label=r.speaker_label,
                      speaker_mention=None, cue=r.cue, content=r.content, quote_type=r.quote_type,
