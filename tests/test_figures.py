@@ -191,6 +191,17 @@ def test_blocks_decide_independently(decided):
     assert tuple(series) == decided.series and tuple(conflicts) == decided.figure_conflicts
 
 
+def test_a_figure_read_back_leaves_a_series_it_no_longer_belongs_to(decided):
+    # figures read back from the store carry their series key; decided again without the rest of
+    # their series (its other reports changed), they must not keep pointing at it
+    in_series = [f for f in decided.figures if f.series]
+    assert len(in_series) >= 2
+    alone, series, _conflicts = decide_figures([in_series[0]])
+    assert series == [] and alone[0].series is None
+    again, series, _conflicts = decide_figures(decided.figures)
+    assert again == list(decided.figures) and tuple(series) == decided.series  # a whole series keeps its key
+
+
 @pytest.mark.parametrize("date,period", [("2025-04-08", "2025-04"), ("2025-04", "2025-04"), ("2025", "2025"),
                                          ("2025-W11", "2025-03"), (None, None)])
 def test_period_of(date, period):

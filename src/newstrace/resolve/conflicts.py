@@ -58,11 +58,18 @@ def decide_figures(figures: Iterable[LedgerFigure]
     conflicts: list[LedgerFigureConflict] = []
     for block in sorted(by_block):
         for component in related_groups(by_block[block]):
+            if len(component) == 1:  # most figures stand alone: no series, no conflict
+                f = component[0]
+                out_figures.append(replace(f, series=None) if f.series else f)
+                continue
             one = _series(component)
             if one is not None:
                 series.append(one)
-                members = set(one.figures)
-                component = [replace(f, series=one.id) if f.id in members else f for f in component]
+            members = set(one.figures) if one is not None else set()
+            # a figure takes its series now or none: one read back from the store may carry the
+            # key of a series it has left
+            component = [f if f.series == (want := one.id if one is not None and f.id in members else None)
+                         else replace(f, series=want) for f in component]
             conflicts.extend(_conflicts(component, one.id if one else None))
             out_figures.extend(component)
     order = {id(f): i for i, f in enumerate(out_figures)}
@@ -91,27 +98,33 @@ def related_groups(figures: list[LedgerFigure]) -> list[list[LedgerFigure]]:
     def union(i: int, j: int) -> None:
         parent[find(i)] = find(j)
 
-    postings: dict[str, list[int]] = {}
+    words = [f.context if f.kind not in CLAIM_ONLY_KINDS else () for f in figures]
+    frequency: dict[str, int] = {}
+    claims: dict[str, int] = {}
     for i, f in enumerate(figures):
-        for w in (f.context if f.kind not in CLAIM_ONLY_KINDS else ()):
-            postings.setdefault(w, []).append(i)
+        for w in words[i]:
+            frequency[w] = frequency.get(w, 0) + 1
         if f.claim:
-            postings.setdefault("claim=" + f.claim, []).append(i)
-    shared: dict[tuple[int, int], int] = {}
-    for word, members in postings.items():
-        if word.startswith("claim="):
-            for j in members[1:]:
-                union(members[0], j)
-            continue
-        common_name = word[:1].isupper() and n >= 3 and len(members) > n / 2
-        if common_name or len(members) > COMMON_POSTING:
-            continue
-        for b in range(1, len(members)):
-            for a in range(max(0, b - WINDOW), b):
-                pair = (members[a], members[b])
-                shared[pair] = shared.get(pair, 0) + 1
-                if shared[pair] == MIN_SHARED_WORDS:
-                    union(*pair)
+            first = claims.setdefault(f.claim, i)
+            if first != i:
+                union(first, i)
+    linking = {w for w, k in frequency.items()
+               if not (w[:1].isupper() and n >= 3 and k > n / 2) and k <= COMMON_POSTING}
+    # each figure counts the words it shares with the WINDOW figures before it in each of its
+    # words' postings (reading order), and joins those it shares MIN_SHARED_WORDS with
+    postings: dict[str, list[int]] = {}
+    for b in range(n):
+        shared: dict[int, int] = {}
+        for w in words[b]:
+            if w not in linking:
+                continue
+            members = postings.setdefault(w, [])
+            for a in members[-WINDOW:]:
+                k = shared.get(a, 0) + 1
+                shared[a] = k
+                if k == MIN_SHARED_WORDS:
+                    union(a, b)
+            members.append(b)
     groups: dict[int, list[LedgerFigure]] = {}
     for i, f in enumerate(figures):
         groups.setdefault(find(i), []).append(f)
