@@ -35,7 +35,9 @@ usage: python benchmarks/scale.py [--reports 300] [--sizes 1000,10000,100000] [-
    corrections), the growth exponent of the whole CPU time, counts and peak RSS.  Then on the
    largest store: one more report, each a fresh ingest run (median of three): its start-up
    (entities, duplicate index, the claim clusterer rebuilt from stored vectors) apart from the add
-   (store and resolution, claim analysis); then `api.brief` (markdown) and the JSON export.
+   (store and resolution, claim analysis); then two rounds of a long-running ingest (`ingest
+   --watch`, `api.WarmState`): the first loads the state, the second adds one more report with the
+   state kept in memory; then `api.brief` (markdown) and the JSON export.
    `--profile ROWS` runs the largest size's writer and the brief under cProfile (their times are
    then inflated), prints the top ROWS functions by cumulative time and leaves writer.prof and
    brief.prof in the work folder (give --work to keep them).
@@ -541,8 +543,9 @@ def real_writer(table: dict[str, Prepared], clock: Clock):
             setattr(obj, name, value)
 
 
-def ingest_timed(folder: Path, db: Path, table: dict[str, Prepared], profile=None) -> dict:
-    """One real ingest run of `folder` into the store `db`; CPU and wall seconds, whole and by part."""
+def ingest_timed(folder: Path, db: Path, table: dict[str, Prepared], profile=None, warm=None, store=None) -> dict:
+    """One real ingest run of `folder` into the store `db`; CPU and wall seconds, whole and by part.
+    `warm` and `store`: an `api.WarmState` and the open Database a long-running ingest keeps."""
     from newstrace import api
     from newstrace.settings import load_settings
 
@@ -552,7 +555,7 @@ def ingest_timed(folder: Path, db: Path, table: dict[str, Prepared], profile=Non
         c, w = time.process_time(), time.perf_counter()
         if profile is not None:
             profile.enable()
-        summary = api.ingest([str(folder)], settings)
+        summary = api.ingest([str(folder)], settings, warm=warm, db=store)
         if profile is not None:
             profile.disable()
         cpu, wall = time.process_time() - c, time.perf_counter() - w
@@ -596,7 +599,7 @@ def run_whole(bases: list[Base], vectors: dict[str, np.ndarray], sizes: list[int
           flush=True)
     prev = last = None
     for n in sizes:
-        reports, extra = prepare(bases, vectors, n)
+        reports, extra = prepare(bases, vectors, n, extra=5)  # 3 fresh runs, then 2 rounds of --watch
         folder, db = work / f"n{n}", work / f"n{n}.db"
         write_inputs(folder, reports)
         profile = cProfile.Profile() if profile_rows and n == sizes[-1] else None
@@ -616,7 +619,7 @@ def run_whole(bases: list[Base], vectors: dict[str, np.ndarray], sizes: list[int
     n, db, extra = last
     exp = prev["exponent"]
     runs = []
-    for k, p in enumerate(extra):
+    for k, p in enumerate(extra[:3]):
         write_inputs(work / f"one{k}", [p])
         runs.append(ingest_timed(work / f"one{k}", db, {p.name: p}))
     med = lambda f: float(np.median([f(r) for r in runs]))  # noqa: E731
@@ -627,6 +630,19 @@ def run_whole(bases: list[Base], vectors: dict[str, np.ndarray], sizes: list[int
           f"start-up {start:.2f} (entities and dedup index {med(lambda r: r['parts']['load']):.2f}, claim clusterer "
           f"{med(lambda r: r['parts']['restore']):.2f}); add {add + fin:.3f} (store and resolution {add:.3f}, claim "
           f"analysis {fin:.3f}); whole run {med(lambda r: r['cpu']):.2f} CPU, {med(lambda r: r['wall']):.2f} wall")
+    # a long-running ingest (`ingest --watch`): its first round loads the store's state, the next
+    # finds one new report and adds it with the state kept in memory
+    from newstrace.store.db import Database
+
+    store, warm = Database(str(db)), api.WarmState()
+    rounds = []
+    for k, p in enumerate(extra[3:5]):
+        write_inputs(work / f"watch{k}", [p])
+        rounds.append(ingest_timed(work / f"watch{k}", db, {p.name: p}, warm=warm, store=store))
+    store.close()
+    print(f"one more report to a running ingest (--watch, state kept: {warm.reused} of 2 rounds) on the "
+          f"{prev['statements']}-statement store: first round {rounds[0]['cpu']:.2f} CPU s (loads the state), "
+          f"next round {rounds[1]['cpu']:.3f} CPU s, {rounds[1]['wall']:.3f} wall")
     settings = load_settings(db=str(db))
     profile = cProfile.Profile() if profile_rows else None
     c, w = time.process_time(), time.perf_counter()

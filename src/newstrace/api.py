@@ -93,9 +93,46 @@ def _outlet_lines(db: Database, raws: Sequence[RawReport]) -> dict[str, dict[str
     return {k: dict(v) for k, v in counts.items()}
 
 
+@dataclass
+class WarmState:
+    """What an ingest run builds from the store before its first report — the duplicate index and
+    the resolution state (entities, the claim clusterer) — kept for the next run of a long-running
+    ingest (`newstrace ingest --watch`), so a round that finds one new report pays for that report,
+    not for reading the whole store again.
+
+    It is used again only while the store is as this process left it (`store_marker`: no report or
+    correction from anyone else since) and no active correction reshapes entities or statements
+    (those are re-applied to the stored rows after every run, which the state in memory would not
+    see); otherwise the next run loads afresh.  `seen`: hashes of inputs already stored or refused;
+    `problems`: inputs already reported as unreadable.
+    """
+
+    dedup: "DuplicateIndex | None" = None
+    resolution: "Resolution | None" = None
+    marker: tuple | None = None
+    seen: set[str] = field(default_factory=set)
+    problems: set[tuple] = field(default_factory=set)  # (source, code, message) already reported
+    reused: int = 0  # runs that used the state instead of loading it (for tests and logs)
+
+
+def store_marker(db: Database) -> tuple:
+    """What changes whenever anyone writes a report or a correction: the newest report and decision,
+    how many decisions are undone, and how many active ones reshape entities or statements."""
+    from sqlalchemy import func, select
+
+    from .store.decisions import REGISTRY
+    from .store.schema import DecisionRow, DocumentRow
+
+    with db.session() as s:
+        kinds = [k for (k,) in s.execute(select(DecisionRow.kind).where(DecisionRow.undone_at.is_(None)))]
+        return (s.scalar(select(func.max(DocumentRow.id))), s.scalar(select(func.max(DecisionRow.id))),
+                s.scalar(select(func.count()).select_from(DecisionRow).where(DecisionRow.undone_at.is_not(None))),
+                sum(1 for k in kinds if k in REGISTRY and not REGISTRY[k].after_analysis))
+
+
 def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, str] | None = None,
            progress: Callable[[InputResult], None] | None = None, db: Database | None = None,
-           on_wait: Callable[[str], None] | None = None) -> IngestSummary:
+           on_wait: Callable[[str], None] | None = None, warm: WarmState | None = None) -> IngestSummary:
     """Read, clean, extract, store and resolve every input; one bad input never stops the batch.
 
     Each report is committed in one transaction with everything derived from it; failures are
@@ -103,7 +140,8 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
     After resolution the active corrections (stored decisions) are re-applied.  `db`: a store already open.
     Resolving and writing hold the store's writer lock (`store/lock.py`): a second ingest on the same
     store waits its turn (`on_wait` hears "another ingest is running; waiting"), so runs at once end
-    as runs one after the other would.
+    as runs one after the other would.  `warm`: state kept between the runs of one process (see
+    `WarmState`); an input whose text was stored or refused in an earlier run is skipped unread.
     """
     from .engine import check_engine
     from .ingest import read_inputs
@@ -130,21 +168,31 @@ def ingest(inputs: Sequence[str], settings: Settings, overrides: Mapping[str, st
     seen: set[str] = set()
     for item in read_inputs(list(inputs), settings, overrides):
         if isinstance(item, IngestProblem):
+            said = (item.source, item.code, item.message)
+            if warm is not None and said in warm.problems:
+                continue  # a bad input is reported once per process, not once per round
             fail(item)
+            if warm is not None:
+                warm.problems.add(said)
             continue
         h = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
+        if warm is not None and h in warm.seen:
+            continue  # handled by an earlier run of this process
         with db.session() as s:
             existing = find_document(s, item.text)
         if existing is not None or h in seen:
             record(InputResult(item.source, "unchanged", document=doc_id(existing) if existing else None,
                                message="already stored"))
+            seen.add(h)
             continue
         seen.add(h)
         raws.append(item)
 
     if raws or _has_pending_claims(db):  # pending: claims an interrupted run left unanalysed
         with writer_lock(db, on_wait or _log_wait):
-            _resolve_and_store(db, settings, raws, summary, record, fail)
+            _resolve_and_store(db, settings, raws, summary, record, fail, warm)
+    if warm is not None:
+        warm.seen |= seen  # stored, already stored, or refused while storing: not read again
     return summary
 
 
@@ -160,7 +208,8 @@ def _log_wait(message: str) -> None:
 
 
 def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], summary: IngestSummary,
-                       record: Callable[[InputResult], None], fail: Callable[[IngestProblem], None]) -> None:
+                       record: Callable[[InputResult], None], fail: Callable[[IngestProblem], None],
+                       warm: WarmState | None = None) -> None:
     """Extract, store and resolve new reports (under the writer lock: the store cannot change meanwhile)."""
     from .corrections import honour_decisions
     from .engine import process_reports  # local processes or a Dask cluster (settings.engine)
@@ -180,8 +229,12 @@ def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], 
     with db.session() as s:
         pending = pending_keys(s)
     if raws or pending:
-        dedup = _load_duplicate_index(db)
-        resolution = Resolution.load(db, settings)
+        if warm is not None and warm.resolution is not None and warm.marker == store_marker(db):
+            dedup, resolution = warm.dedup, warm.resolution  # the store is as this process left it
+            warm.reused += 1
+        else:
+            dedup = _load_duplicate_index(db)
+            resolution = Resolution.load(db, settings)
         resolution.touched_claims |= pending
         for processed in (process_reports(raws, settings, _outlet_lines(db, raws)) if raws else ()):
             if isinstance(processed, IngestProblem):
@@ -199,6 +252,10 @@ def _resolve_and_store(db: Database, settings: Settings, raws: list[RawReport], 
             record(result)
         resolution.finish(db)
         honour_decisions(db)
+        if warm is not None:
+            marker = store_marker(db)
+            keep = marker[3] == 0  # re-applied corrections reshaped stored rows: load afresh next time
+            warm.dedup, warm.resolution, warm.marker = (dedup, resolution, marker) if keep else (None, None, None)
 
 
 def _store_one(db: Database, processed: ProcessedReport, dedup: DuplicateIndex, resolution: Resolution,

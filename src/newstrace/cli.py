@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import api
-from .errors import NewstraceError
+from .errors import NewstraceError, OptionError
 from .settings import load_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -51,6 +51,11 @@ def ingest(
                                          "(worker processes here, default) or dask (a Dask cluster)."),
     address: Optional[str] = typer.Option(None, "--address", help="Dask scheduler to join (tcp://host:port); "
                                           "without it --engine dask starts a local cluster of -j workers."),
+    watch: Optional[float] = typer.Option(None, "--watch", metavar="SECONDS", help="Keep running: read the "
+                                          "inputs again every SECONDS and ingest what is new (a folder that "
+                                          "fills, a feed), keeping the store's state in memory between rounds."),
+    rounds: int = typer.Option(0, "--rounds", help="With --watch: stop after this many rounds (default: "
+                               "until interrupted)."),
 ) -> None:
     """Ingest reports.  Example: newstrace --db story.db ingest ../shared/corpus/seeds"""
     from dataclasses import replace
@@ -62,6 +67,9 @@ def ingest(
         engine=engine, engine_address=address).items() if v is not None})
     overrides = {k: v for k, v in dict(outlet=outlet, published=published, author=author, url=url,
                                         title=title).items() if v}
+    if watch is not None:
+        _watch(inputs, overrides, watch, rounds, as_json)
+        return
     with IngestProgress(console, enabled=not as_json) as progress:
         summary = _run(lambda: api.ingest(inputs, STATE["settings"], overrides, progress.update,
                                           on_wait=lambda message: console.print(escape(message), soft_wrap=True)))
@@ -71,6 +79,41 @@ def ingest(
         print_summary(console, summary)
     if summary.count("failed") and not (summary.count("stored") or summary.count("unchanged")):
         raise typer.Exit(4)
+
+
+def _watch(inputs: list[str], overrides: dict, every: float, rounds: int, as_json: bool) -> None:
+    """`ingest --watch`: one ingest per round on one open store, the state kept between rounds
+    (`api.WarmState`); each round's new reports are summarised, quiet rounds print nothing."""
+    import time
+
+    from .progress import print_summary
+
+    if every <= 0:
+        def refuse() -> None:
+            raise OptionError(f"--watch needs a number of seconds above 0, not {every:g}", source="--watch")
+        _run(refuse)
+    settings = STATE["settings"]
+    db = _run(lambda: api.open_database(settings))
+    warm = api.WarmState()
+    console.print(f"watching {escape(', '.join(inputs))} every {every:g} s (Ctrl-C stops)", soft_wrap=True)
+    done = 0
+    try:
+        while True:
+            summary = _run(lambda: api.ingest(inputs, settings, overrides, db=db, warm=warm,
+                                              on_wait=lambda m: console.print(escape(m), soft_wrap=True)))
+            if summary.results:
+                if as_json:
+                    print(json.dumps(summary.as_dict(), indent=1, default=str), flush=True)
+                else:
+                    print_summary(console, summary)
+            done += 1
+            if rounds and done >= rounds:
+                break
+            time.sleep(every)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    finally:
+        db.close()
 
 
 @app.command()
