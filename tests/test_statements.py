@@ -418,3 +418,21 @@ def test_the_content_chooser_never_leaves_a_tagged_content_without_a_word(nlp, m
     tagged = Found([said], "say", (1, 0, 1), [quote], "direct")
     (got,) = _prefer_rule_spans(parsed, [tagged], [])
     assert got.content == [quote]
+
+
+def test_an_unsure_tagged_attribution_without_source_or_rule_reading_is_dropped(nlp):
+    from newstrace.extract.cues import Found
+    from newstrace.extract.statements import MIN_UNSOURCED_SCORE, _prefer_rule_spans
+
+    text = "It was reported that the ferry would sail again on Friday."
+    parsed = parse_report(nlp, text)
+    cue = [t.i for t in parsed.tokens if t.text in ("was", "reported")]
+    part = "that the ferry would sail again on Friday"
+    content = [(text.index(part), text.index(part) + len(part))]
+    unsure = MIN_UNSOURCED_SCORE - 0.2
+    assert _prefer_rule_spans(parsed, [Found(cue, "report", None, content, "indirect", score=unsure)], []) == []
+    assert len(_prefer_rule_spans(parsed, [Found(cue, "report", None, content, "indirect", score=0.95)], [])) == 1
+    sourced = Found(cue, "report", (0, 0, 0), content, "indirect", score=unsure)  # a source keeps it
+    assert len(_prefer_rule_spans(parsed, [sourced], [])) == 1
+    ruled = Found(cue, "report", None, content, "passive")  # so does a rule reading of the same cue
+    assert len(_prefer_rule_spans(parsed, [Found(cue, "report", None, content, "indirect", score=unsure)], [ruled])) == 1

@@ -71,7 +71,7 @@ def to_found(parsed: ParsedReport, quotes: Sequence[QuoteRegion], rel: Relation)
         idx = tokens_in(parsed, s, e)
         if idx:
             source = (span_head(parsed, idx), idx[0], idx[-1])
-    return Found(cue, lemma, source, content, quote_type(parsed, quotes, content, lemma))
+    return Found(cue, lemma, source, content, quote_type(parsed, quotes, content, lemma), score=rel.score)
 
 
 def _negation(parsed: ParsedReport, head: int) -> set[int]:

@@ -57,6 +57,7 @@ class Found:
     content: list[tuple[int, int]]  # character spans
     quote_type: str
     cited: str | None = None  # "citing people close to the talks": recorded on the citing statement
+    score: float = 1.0  # the learned tagger's confidence in the cue (1.0 for the rule finder's readings)
 
 
 def find_in_sentence(parsed: ParsedReport, tree: Tree, quotes: Sequence[QuoteRegion], s: int,
