@@ -5,7 +5,7 @@ import hashlib
 from typing import Iterable, Sequence
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..model import (DuplicateRelation, IngestProblem, Ledger, LedgerClaim, LedgerDecision, LedgerDocument,
                      LedgerEntity, LedgerQuantity, LedgerStatement, LedgerTime, Merge, OffsetMap,
@@ -127,7 +127,7 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
             StatementRow.document_id.in_(sorted(doc_ids)), StatementRow.claim_key.is_not(None))))
     only = (lambda column, q: q.where(column.in_(sorted(doc_ids)))) if doc_ids is not None else (lambda column, q: q)
     st_rows = session.scalars(only(StatementRow.document_id, select(StatementRow).order_by(StatementRow.id))).all()
-    ent_rows = (session.scalars(select(EntityRow).order_by(EntityRow.id)).all() if doc_ids is None
+    ent_rows = (session.scalars(_entity_query().order_by(EntityRow.id)).all() if doc_ids is None
                 else _entities_for(session, st_rows))
     ent_id = {e.key: f"e{e.id}" for e in ent_rows}
     claim_rows = session.scalars(claim_q).all()
@@ -183,15 +183,21 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
                   figure_conflicts=conflicts, decisions=load_decisions(session) if whole else (), analysed=True)
 
 
+def _entity_query():
+    """Entity rows without the resolver's bookkeeping (`state`: a country's list of every report
+    naming it), which no view reads and which costs most to decode."""
+    return select(EntityRow).options(defer(EntityRow.state))
+
+
 def _entities_for(session: Session, st_rows: Sequence[StatementRow]) -> list[EntityRow]:
     """The entities a partial view's statements need, in id order: their speakers and joint parties,
     the institutions above them, and every country (a GPE with no parent), which origins are read
     against (`resolve/origins.country_index`).  A few queries, however large the store."""
     wanted = {s.speaker_key for s in st_rows if s.speaker_key} | {k for s in st_rows for k in s.co_speakers or ()}
-    rows = {e.key: e for e in session.scalars(select(EntityRow).where(EntityRow.type == "GPE", EntityRow.parent.is_(None)))}
+    rows = {e.key: e for e in session.scalars(_entity_query().where(EntityRow.type == "GPE", EntityRow.parent.is_(None)))}
     frontier = wanted - set(rows)
     while frontier:  # up the chains; a cycle ends it, every row being read once
-        found = session.scalars(select(EntityRow).where(EntityRow.key.in_(sorted(frontier)))).all()
+        found = session.scalars(_entity_query().where(EntityRow.key.in_(sorted(frontier)))).all()
         rows.update((e.key, e) for e in found)
         frontier = {e.parent for e in found if e.parent} - set(rows)
     return sorted(rows.values(), key=lambda e: e.id)
