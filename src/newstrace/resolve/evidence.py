@@ -18,15 +18,23 @@ _CONTINUES = re.compile(r"[\"“]?(?:He|She|They|It|This|That|These|Those|Such|T
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
 
 
+_TOKEN = re.compile(r"\w+")
+
+
 @dataclass(frozen=True)
 class EvidenceKind:
     name: str
     phrases: re.Pattern[str] | None
     patterns: tuple[re.Pattern[str], ...]
+    # the first word of each phrase (lower case): a passage holding none of them cannot match the
+    # phrases, so their pattern is not run (None: always run it)
+    first_words: frozenset[str] | None = None
 
-    def matches(self, text: str) -> bool:
-        if self.phrases is not None and self.phrases.search(text):
-            return True
+    def matches(self, text: str, words: set[str] | None = None) -> bool:
+        """`words`: the passage's words in lower case, when already known."""
+        if self.phrases is not None and (words is None or self.first_words is None or not self.first_words.isdisjoint(words)):
+            if self.phrases.search(text):
+                return True
         return any(p.search(text) for p in self.patterns)
 
 
@@ -41,7 +49,10 @@ def load_evidence_kinds(name: str = "evidence.yaml") -> tuple[EvidenceKind, ...]
         alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
         compiled = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE) if alternation else None
         patterns = tuple(re.compile(str(p)) for p in spec.get("patterns") or ())
-        kinds.append(EvidenceKind(str(kind), compiled, patterns))
+        firsts = [_TOKEN.search(p) for p in phrases]
+        first_words = (frozenset(m.group(0).lower() for m in firsts if m)
+                       if all(m and m.group(0).isascii() for m in firsts) else None)
+        kinds.append(EvidenceKind(str(kind), compiled, patterns, first_words))
     return tuple(kinds)
 
 
@@ -53,7 +64,8 @@ def classify_evidence(text: str) -> tuple[str, ...]:
     """
     if not text or not text.strip():
         return ()
-    return tuple(k.name for k in load_evidence_kinds() if k.matches(text))
+    words = set(_TOKEN.findall(text.lower()))
+    return tuple(k.name for k in load_evidence_kinds() if k.matches(text, words))
 
 
 _SPANS: OrderedDict[str, tuple[tuple[int, int], ...]] = OrderedDict()  # report text -> its sentences
