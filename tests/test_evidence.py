@@ -75,3 +75,14 @@ def test_no_public_evidence_question_not_raised_when_the_origin_released_photogr
     questions = build_brief(ledger)["open_questions"]
     assert any(q["kind"] == "single origin" for q in questions)  # the brief did look at the claim
     assert not any(q["kind"] == "no public evidence" for q in questions)
+
+
+def test_sentence_spans_are_kept_within_a_size_bound():
+    from newstrace.resolve.evidence import _SpanCache, _split_sentences
+
+    cache = _SpanCache(limit=40)
+    first, second = "Ships left. Crews stayed.", "Trains ran late. Nobody came."
+    assert cache.get(first) == _split_sentences(first) == ((0, 11), (12, 25))
+    assert cache.get(first) is cache.get(first)  # kept
+    cache.get(second)  # 25 + 29 characters pass the bound: the older text goes
+    assert list(cache._spans) == [second] and cache._chars == len(second)

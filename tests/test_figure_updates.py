@@ -35,7 +35,7 @@ def _batch(tmp: Path, name: str, prefixes: tuple[str, ...]) -> Path:
 
 @pytest.fixture(scope="module")
 def story(tmp_path_factory):
-    """(store path, the document ids each figure update re-read, per call) after two ingest runs."""
+    """(the stored ledger, the document ids each figure update re-read, per call) after two ingest runs."""
     tmp = tmp_path_factory.mktemp("figure_updates")
     db = str(tmp / "story.db")
     reread: list[set[int]] = []
@@ -53,7 +53,13 @@ def story(tmp_path_factory):
             assert result.exit_code == 0, result.output
     finally:
         mp.undo()
-    return db, reread
+    database = Database(db)
+    try:
+        with database.session() as s:
+            stored = load_ledger(s)
+    finally:
+        database.close()
+    return stored, reread
 
 
 def _decisions(ledger):
@@ -64,26 +70,14 @@ def _decisions(ledger):
 
 
 def test_stored_figures_equal_deciding_the_whole_store_at_once(story):
-    db, _ = story
-    database = Database(db)
-    try:
-        with database.session() as s:
-            stored = load_ledger(s)
-        whole = resolve_figures(stored)
-    finally:
-        database.close()
+    stored, _ = story
+    whole = resolve_figures(stored)
     assert stored.series and stored.figure_conflicts  # the story has both: the comparison means something
     assert _decisions(stored) == _decisions(whole)
 
 
 def test_each_report_rereads_itself_and_its_relations_only(story):
-    db, reread = story
-    database = Database(db)
-    try:
-        with database.session() as s:
-            stored = load_ledger(s)
-    finally:
-        database.close()
+    stored, reread = story
     related: dict[int, set[int]] = {}
     for r in stored.relations:
         a, b = int(r.a[1:]), int(r.b[1:])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,9 +69,37 @@ def classify_evidence(text: str) -> tuple[str, ...]:
     return tuple(k.name for k in load_evidence_kinds() if k.matches(text, words))
 
 
-_SPANS: OrderedDict[str, tuple[tuple[int, int], ...]] = OrderedDict()  # report text -> its sentences
-_SPANS_CHARS = [0]  # characters of the texts kept
 SPANS_KEPT_CHARS = 32_000_000  # reports' sentences kept while their texts total less (a few MB of spans)
+
+
+class _SpanCache:
+    """Report text -> its sentences, least recently asked dropped first once the texts kept total
+    more than `limit` characters; a lock, as web requests read it from several threads."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._spans: OrderedDict[str, tuple[tuple[int, int], ...]] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[tuple[int, int], ...]:
+        with self._lock:
+            hit = self._spans.get(text)
+            if hit is not None:
+                self._spans.move_to_end(text)
+                return hit
+        spans = _split_sentences(text)
+        with self._lock:
+            if text not in self._spans:
+                self._spans[text] = spans
+                self._chars += len(text)
+            while self._chars > self.limit and len(self._spans) > 1:
+                old, _ = self._spans.popitem(last=False)
+                self._chars -= len(old)
+        return spans
+
+
+_SPANS = _SpanCache(SPANS_KEPT_CHARS)
 
 
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -79,17 +108,7 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     Kept for the reports last asked about (a brief asks once per statement, visiting a claim's
     reports in turn), up to SPANS_KEPT_CHARS characters of text: bounded by size, not count, so
     a store of short reports keeps them all and a few long ones cannot fill memory."""
-    hit = _SPANS.get(text)
-    if hit is not None:
-        _SPANS.move_to_end(text)
-        return hit
-    spans = _split_sentences(text)
-    _SPANS[text] = spans
-    _SPANS_CHARS[0] += len(text)
-    while _SPANS_CHARS[0] > SPANS_KEPT_CHARS and len(_SPANS) > 1:
-        old, _ = _SPANS.popitem(last=False)
-        _SPANS_CHARS[0] -= len(old)
-    return spans
+    return _SPANS.get(text)
 
 
 def _split_sentences(text: str) -> tuple[tuple[int, int], ...]:
