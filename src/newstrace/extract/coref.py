@@ -274,8 +274,8 @@ class People:
         return None
 
     # ------------------------------------------------------------------ candidates
-    def candidates(self, token: int, speakers: Sequence[str] = (), gender: str | None = None
-                   ) -> list[tuple[Entity, dict[str, float]]]:
+    def candidates(self, token: int, speakers: Sequence[str] = (), gender: str | None = None,
+                   exclude: frozenset[str] | set[str] = frozenset()) -> list[tuple[Entity, dict[str, float]]]:
         """Each entity that may be meant by the pronoun (or person description) at `token`, with its
         features; `gender` is the description's ("the spokeswoman"), else the pronoun's."""
         toks = self.parsed.tokens
@@ -295,7 +295,7 @@ class People:
         p_verb = _clause_verb(toks, token)
         spoken = {_key(s) for s in speakers if s}
         out = []
-        ents = list(dict.fromkeys(self.entity_of[k] for k in before + after))
+        ents = [e for e in dict.fromkeys(self.entity_of[k] for k in before + after) if e.key not in exclude]
         if pg is not None:  # gender must agree: no one else is meant
             agree = [e for e in ents if self.gender_of(e, token) in (pg, None)]
             ents = agree
@@ -341,11 +341,13 @@ class People:
         return True
 
     def resolve(self, token: int, speakers: Sequence[str] = (), threshold: float | None = None,
-                gender: str | None = None) -> tuple[Entity, int, float] | None:
+                gender: str | None = None, exclude: frozenset[str] | set[str] = frozenset()
+                ) -> tuple[Entity, int, float] | None:
         """The best entity for the pronoun at `token`, its latest mention before it, and its score;
-        None when no one fits or the best score is under `threshold` (default: the trained one)."""
+        None when no one fits or the best score is under `threshold` (default: the trained one).
+        Entities whose key is in `exclude` are never candidates."""
         best = None
-        for ent, f in self.candidates(token, speakers, gender):
+        for ent, f in self.candidates(token, speakers, gender, exclude):
             s = score(f)
             if best is None or s > best[2]:
                 best = (ent, f, s)

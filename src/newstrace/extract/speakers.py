@@ -94,8 +94,12 @@ class SpeakerIndex:
             return Resolved(ent.name, "PERSON", k)
         continues = gender is not None or toks[token].dep in ("nsubj", "nsubjpass")
         recent = self._recent_people(token) if continues else []  # "his", "him": salience and syntax only
+        barred = self._own_objects(token) if gender is None else set()
         fallback = None
         for t, who in recent:
+            ent = people.entity_named(who.name or "", toks[token].start)
+            if ent is not None and ent.key in barred:
+                continue  # '"...," he told Rubio': never the object of its own verb
             g = people.name_gender(who.name, token)
             if pg is None or g == pg:
                 return self._as_person(who, t)
@@ -104,11 +108,30 @@ class SpeakerIndex:
         if fallback is not None:
             return self._as_person(fallback[1], fallback[0])
         speakers = [who.name for t, who in self.history if t < token and who.label == "PERSON" and who.name]
-        found = people.resolve(token, speakers, threshold=0.0, gender=gender)
+        found = people.resolve(token, speakers, threshold=0.0, gender=gender, exclude=barred)
         if found is None:
             return None
         ent, k, _score = found
         return Resolved(ent.name, "PERSON", k)
+
+    def _own_objects(self, token: int) -> set[str]:
+        """Entity keys of the people who are objects of the verb a subject pronoun at `token` is the
+        subject of ("he told Rubio", "she said to Ms. Ortiz"): a pronoun never means them."""
+        toks = self.parsed.tokens
+        if toks[token].dep not in ("nsubj", "nsubjpass"):
+            return set()
+        verb = toks[token].head
+        people = self.people()
+        out = set()
+        for k in people.persons:
+            h = people.head_of[k]
+            if toks[h].sent != toks[token].sent:
+                continue
+            t = toks[h]
+            if (t.dep in ("dobj", "dative", "iobj") and t.head == verb) or (
+                    t.dep == "pobj" and toks[t.head].head == verb and toks[t.head].dep in ("prep", "dative")):
+                out.add(people.entity_of[k].key)
+        return out
 
     def _recent_people(self, token: int) -> list[tuple[int, Resolved]]:
         """Speakers and people named as main-clause subjects in the PERSON_WINDOW sentences up to
