@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..model import Ledger, LedgerFigure, LedgerFigureConflict, LedgerSeries
 from .figures import CLAIM_ONLY_KINDS, period_of, read_figures
@@ -58,77 +58,169 @@ def decide_figures(figures: Iterable[LedgerFigure]
     conflicts: list[LedgerFigureConflict] = []
     for block in sorted(by_block):
         for component in related_groups(by_block[block]):
-            if len(component) == 1:  # most figures stand alone: no series, no conflict
-                f = component[0]
-                out_figures.append(replace(f, series=None) if f.series else f)
-                continue
-            one = _series(component)
-            if one is not None:
-                series.append(one)
-            members = set(one.figures) if one is not None else set()
-            # a figure takes its series now or none: one read back from the store may carry the
-            # key of a series it has left
-            component = [f if f.series == (want := one.id if one is not None and f.id in members else None)
-                         else replace(f, series=want) for f in component]
-            conflicts.extend(_conflicts(component, one.id if one else None))
-            out_figures.extend(component)
+            decided, one, found = decide_group(component)
+            out_figures.extend(decided)
+            series.extend([one] if one is not None else [])
+            conflicts.extend(found)
     order = {id(f): i for i, f in enumerate(out_figures)}
     out_figures.sort(key=lambda f: (_number(f.id), order[id(f)]))
     return out_figures, series, conflicts
 
 
+def decide_group(component: Sequence[LedgerFigure]
+                 ) -> tuple[list[LedgerFigure], LedgerSeries | None, list[LedgerFigureConflict]]:
+    """One group of related figures: its series (if any), its conflicts, and its figures with their series set.
+
+    Nothing here depends on the order of `component`: a group decided again after an update gives
+    what deciding the whole block gives it."""
+    if len(component) == 1:  # most figures stand alone: no series, no conflict
+        f = component[0]
+        return [replace(f, series=None) if f.series else f], None, []
+    one = _series(list(component))
+    members = set(one.figures) if one is not None else set()
+    # a figure takes its series now or none: one read back from the store may carry the key of a
+    # series it has left
+    decided = [f if f.series == (want := one.id if one is not None and f.id in members else None)
+               else replace(f, series=want) for f in component]
+    return decided, one, _conflicts(decided, one.id if one else None)
+
+
 def related_groups(figures: list[LedgerFigure]) -> list[list[LedgerFigure]]:
     """Figures of one block split into groups that count the same thing: linked by a shared claim
-    or by MIN_SHARED_WORDS shared context words (an inverted index, never all pairs).
+    or by MIN_SHARED_WORDS shared context words (an inverted index, never all pairs); see `FigureGroups`."""
+    groups = FigureGroups(figures)
+    return [[groups.figures[i] for i in members] for members in groups.groups()]
 
-    Names found around most figures of a block (the story's subject) and words around too many
-    figures say nothing about what is counted and link nothing; within a word's figures, each is
-    compared with the WINDOW before it (reading order), and linking is transitive.  Distances, percentages and rates
-    are linked by a shared claim only.
+
+class FigureGroups:
+    """One block's figures in reading order, linked into groups that count the same thing.
+
+    Two figures are linked by a shared claim or by MIN_SHARED_WORDS shared context words (an
+    inverted index, never all pairs); linking is transitive.  Names found around most figures of
+    a block (the story's subject) and words around more than COMMON_POSTING figures say nothing
+    about what is counted and link nothing; within a word's figures, each is compared with the
+    WINDOW before it (reading order).  Distances, percentages and rates are linked by a shared
+    claim only.
+
+    `extend` appends figures that come after all others (a new report's): they join the groups in
+    place, at the cost of what they link to, unless they change which words link (a word grown too
+    common, a name now around most figures); then it refuses and the block is built again.  Either
+    way the groups are those a build over all the figures gives.
     """
-    n = len(figures)
-    parent = list(range(n))
 
-    def find(i: int) -> int:
+    def __init__(self, figures: Iterable[LedgerFigure] = ()) -> None:
+        self.figures: list[LedgerFigure] = []
+        self._parent: list[int] = []
+        self._members: dict[int, list[int]] = {}  # root -> its figures' indices
+        self._frequency: dict[str, int] = {}
+        self._capitalised: set[str] = set()  # words whose linking depends on the block's size
+        self._claims: dict[str, int] = {}  # claim -> its first figure
+        self._postings: dict[str, list[int]] = {}  # linking word -> its figures, in reading order
+        figures = list(figures)
+        for f in figures:
+            self._count(f)
+        self._link(figures)
+
+    def __len__(self) -> int:
+        return len(self.figures)
+
+    def find(self, i: int) -> int:
+        parent = self._parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    def union(i: int, j: int) -> None:
-        parent[find(i)] = find(j)
+    def members(self, root: int) -> list[int]:
+        """Indices of the figures of the group whose root is `root`, in reading order."""
+        return sorted(self._members[root])
 
-    words = [f.context if f.kind not in CLAIM_ONLY_KINDS else () for f in figures]
-    frequency: dict[str, int] = {}
-    claims: dict[str, int] = {}
-    for i, f in enumerate(figures):
-        for w in words[i]:
-            frequency[w] = frequency.get(w, 0) + 1
-        if f.claim:
-            first = claims.setdefault(f.claim, i)
-            if first != i:
-                union(first, i)
-    linking = {w for w, k in frequency.items()
-               if not (w[:1].isupper() and n >= 3 and k > n / 2) and k <= COMMON_POSTING}
-    # each figure counts the words it shares with the WINDOW figures before it in each of its
-    # words' postings (reading order), and joins those it shares MIN_SHARED_WORDS with
-    postings: dict[str, list[int]] = {}
-    for b in range(n):
-        shared: dict[int, int] = {}
-        for w in words[b]:
-            if w not in linking:
-                continue
-            members = postings.setdefault(w, [])
-            for a in members[-WINDOW:]:
-                k = shared.get(a, 0) + 1
-                shared[a] = k
-                if k == MIN_SHARED_WORDS:
-                    union(a, b)
-            members.append(b)
-    groups: dict[int, list[LedgerFigure]] = {}
-    for i, f in enumerate(figures):
-        groups.setdefault(find(i), []).append(f)
-    return list(groups.values())
+    def groups(self) -> list[list[int]]:
+        """Every group as its figures' indices, in reading order of their first figure."""
+        seen: dict[int, list[int]] = {}
+        for i in range(len(self.figures)):
+            seen.setdefault(self.find(i), []).append(i)
+        return list(seen.values())
+
+    def extend(self, figures: Sequence[LedgerFigure]) -> tuple[set[int], set[int]] | None:
+        """Append `figures` (in reading order, after every figure so far).  Returns the roots of the
+        groups they are in and the roots of earlier groups merged into others, or None, changing
+        nothing, when they would change which words link (build the block again then)."""
+        n_old, n = len(self.figures), len(self.figures) + len(figures)
+        added: dict[str, int] = {}
+        for f in figures:
+            for w in _linking_words(f):
+                added[w] = added.get(w, 0) + 1
+        freq = self._frequency
+        for w, k in added.items():
+            if freq.get(w, 0) and _links(w, freq[w], n_old) != _links(w, freq[w] + k, n):
+                return None
+        if n_old != n:
+            for w in self._capitalised:
+                if w not in added and _links(w, freq[w], n_old) != _links(w, freq[w], n):
+                    return None
+        merged: set[int] = set()
+        start = len(self.figures)
+        for f in figures:
+            self._count(f)
+        self._link(figures, merged)
+        roots = {self.find(i) for i in range(start, n)}
+        return roots, {r for r in merged if r < start} - roots
+
+    # ------------------------------------------------------------------ building
+    def _count(self, f: LedgerFigure) -> None:
+        for w in _linking_words(f):
+            self._frequency[w] = self._frequency.get(w, 0) + 1
+            if w[:1].isupper():
+                self._capitalised.add(w)
+
+    def _link(self, figures: list[LedgerFigure], merged: set[int] | None = None) -> None:
+        """Append `figures` (already counted) and link each to the figures before it."""
+        start = len(self.figures)
+        n = start + len(figures)
+        for i, f in enumerate(figures, start):
+            self.figures.append(f)
+            self._parent.append(i)
+            self._members[i] = [i]
+            if f.claim:
+                first = self._claims.setdefault(f.claim, i)
+                if first != i:
+                    self._union(first, i, merged)
+        freq = self._frequency
+        # each figure counts the words it shares with the WINDOW figures before it in each of its
+        # words' postings (reading order), and joins those it shares MIN_SHARED_WORDS with
+        for b in range(start, n):
+            shared: dict[int, int] = {}
+            for w in _linking_words(self.figures[b]):
+                if not _links(w, freq[w], n):
+                    continue
+                members = self._postings.setdefault(w, [])
+                for a in members[-WINDOW:]:
+                    k = shared.get(a, 0) + 1
+                    shared[a] = k
+                    if k == MIN_SHARED_WORDS:
+                        self._union(a, b, merged)
+                members.append(b)
+
+    def _union(self, i: int, j: int, merged: set[int] | None) -> None:
+        a, b = self.find(i), self.find(j)
+        if a == b:
+            return
+        if len(self._members[a]) > len(self._members[b]):
+            a, b = b, a  # the smaller group joins the larger: members move at most log n times each
+        self._parent[a] = b
+        self._members[b].extend(self._members.pop(a))
+        if merged is not None:
+            merged.update((a, b))
+
+
+def _linking_words(f: LedgerFigure) -> tuple[str, ...]:
+    return f.context if f.kind not in CLAIM_ONLY_KINDS else ()
+
+
+def _links(word: str, k: int, n: int) -> bool:
+    """Whether a context word found around `k` of a block's `n` figures links figures."""
+    return not (word[:1].isupper() and n >= 3 and k > n / 2) and k <= COMMON_POSTING
 
 
 def _number(figure_id: str) -> tuple[int, str]:

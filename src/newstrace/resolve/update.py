@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import Row, delete, select, update
 from sqlalchemy.orm import Session
 
-from ..model import LedgerFigure, Merge, ProcessedReport, Statement
+from ..model import Merge, ProcessedReport, Statement
 from ..settings import Settings
 from ..store.co_speakers import claims_co_spoken_by, repoint_co_speakers
 from ..store.pending import clear_pending
@@ -21,7 +21,7 @@ from ..store.repository import doc_id, load_ledger
 from ..store.schema import ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, StatementRow, TimeRow
 from .claims import ClaimClusterer, ClaimItem
 from .entities import EntityResolver, ResolvedEntity
-from .figure_updates import update_figures
+from .figure_updates import BlockState, update_figures
 from .status import analyse_claims
 
 
@@ -37,7 +37,7 @@ class Resolution:
         self._db = db
         self._clusterer: ClaimClusterer | None = None
         self.touched_claims: set[str] = set()
-        self._figures: dict[str, list[LedgerFigure]] = {}  # block -> its stored figures (update_figures)
+        self._figures: dict[str, BlockState] = {}  # block -> its stored figures, grouped (update_figures)
 
     @classmethod
     def load(cls, db, settings: Settings) -> "Resolution":

@@ -46,28 +46,55 @@ def save_figure_blocks(session: Session, blocks: Iterable[str], figures: Iterabl
         if fid is None:
             continue
         keep.add(fid)
-        row = rows.get(fid)
-        if row is None:
-            row = session.get(FigureRow, fid) or FigureRow(id=fid)
-            session.add(row)
-        row.document_id = int(f.document.lstrip("d"))
-        row.statement_id = _num(f.statement, "s")
-        row.block, row.measure, row.unit, row.kind, row.text = f.block, f.measure, f.unit, f.kind, f.text
-        row.counted = f.counted
-        row.low, row.high = f.low, (None if f.high == math.inf else f.high)
-        row.is_range, row.refers_to, row.refers_from, row.origin = f.is_range, f.refers_to, f.refers_from, f.origin
-        row.quantities = [n for n in (_num(q, "q") for q in f.quantities) if n is not None]
-        row.cumulative, row.copy, row.context, row.sentence = f.cumulative, f.copy, list(f.context), f.sentence
-        row.series_key = f.series
+        _write_figure(session, rows.get(fid), fid, f)
     for fid, row in rows.items():
         if fid not in keep:
             session.delete(row)
-    _replace_keyed(session, SeriesRow, blocks, {s.id: dict(
-        block=s.block, measure=s.measure, unit=s.unit, figures=list(s.figures), periods=list(s.periods),
-        trend=s.trend, cumulative=s.cumulative) for s in series})
-    _replace_keyed(session, FigureConflictRow, blocks, {c.id: dict(
-        block=c.block, measure=c.measure, unit=c.unit, period=c.period, figures=list(c.figures),
-        origins=list(c.origins), reason=c.reason, series_key=c.series) for c in conflicts})
+    _replace_keyed(session, SeriesRow, blocks, _series_columns(series))
+    _replace_keyed(session, FigureConflictRow, blocks, _conflict_columns(conflicts))
+
+
+def save_figure_groups(session: Session, figures: Iterable[LedgerFigure], series: Iterable[LedgerSeries],
+                       conflicts: Iterable[LedgerFigureConflict], gone: Iterable[str] = ()) -> None:
+    """Store what deciding some groups of figures again gave: `figures` (new or changed), the groups'
+    series and conflicts (added or updated by key), and the series and conflict keys in `gone` deleted."""
+    figures = [f for f in figures if _num(f.id, "f") is not None]
+    ids = sorted({_num(f.id, "f") for f in figures})  # type: ignore[type-var]
+    rows = {r.id: r for r in session.scalars(select(FigureRow).where(FigureRow.id.in_(ids)))} if ids else {}
+    for f in figures:
+        fid = _num(f.id, "f")
+        _write_figure(session, rows.get(fid), fid, f)  # type: ignore[arg-type]
+    gone = sorted(set(gone))
+    if gone:
+        session.execute(delete(SeriesRow).where(SeriesRow.key.in_(gone)))
+        session.execute(delete(FigureConflictRow).where(FigureConflictRow.key.in_(gone)))
+    _upsert_keyed(session, SeriesRow, _series_columns(series))
+    _upsert_keyed(session, FigureConflictRow, _conflict_columns(conflicts))
+
+
+def _write_figure(session: Session, row: FigureRow | None, fid: int, f: LedgerFigure) -> None:
+    if row is None:
+        row = session.get(FigureRow, fid) or FigureRow(id=fid)
+        session.add(row)
+    row.document_id = int(f.document.lstrip("d"))
+    row.statement_id = _num(f.statement, "s")
+    row.block, row.measure, row.unit, row.kind, row.text = f.block, f.measure, f.unit, f.kind, f.text
+    row.counted = f.counted
+    row.low, row.high = f.low, (None if f.high == math.inf else f.high)
+    row.is_range, row.refers_to, row.refers_from, row.origin = f.is_range, f.refers_to, f.refers_from, f.origin
+    row.quantities = [n for n in (_num(q, "q") for q in f.quantities) if n is not None]
+    row.cumulative, row.copy, row.context, row.sentence = f.cumulative, f.copy, list(f.context), f.sentence
+    row.series_key = f.series
+
+
+def _series_columns(series: Iterable[LedgerSeries]) -> dict[str, dict]:
+    return {s.id: dict(block=s.block, measure=s.measure, unit=s.unit, figures=list(s.figures),
+                       periods=list(s.periods), trend=s.trend, cumulative=s.cumulative) for s in series}
+
+
+def _conflict_columns(conflicts: Iterable[LedgerFigureConflict]) -> dict[str, dict]:
+    return {c.id: dict(block=c.block, measure=c.measure, unit=c.unit, period=c.period, figures=list(c.figures),
+                       origins=list(c.origins), reason=c.reason, series_key=c.series) for c in conflicts}
 
 
 def _replace_keyed(session: Session, table, blocks: list[str], wanted: Mapping[str, dict]) -> None:
@@ -76,6 +103,14 @@ def _replace_keyed(session: Session, table, blocks: list[str], wanted: Mapping[s
     stale = [key for key in rows if key not in wanted]
     if stale:
         session.execute(delete(table).where(table.key.in_(stale)))
+    _upsert_keyed(session, table, wanted, rows)
+
+
+def _upsert_keyed(session: Session, table, wanted: Mapping[str, dict], rows: Mapping | None = None) -> None:
+    """Rows keyed as in `wanted` (key -> columns) updated in place or added; unchanged ones stay clean."""
+    if rows is None:
+        keys = sorted(wanted)
+        rows = {r.key: r for r in session.scalars(select(table).where(table.key.in_(keys)))} if keys else {}
     for key, values in wanted.items():
         row = rows.get(key) or session.scalar(select(table).where(table.key == key))
         if row is None:
