@@ -24,3 +24,9 @@ def test_a_subject_pronoun_never_means_the_object_of_its_own_verb(nlp):
             "Berg backed a bill on the harbour last year. "
             "\"We have had no work for a month,\" he told Berg.")
     assert speaker_of(run(nlp, text), "he").speaker_name == "Jonas Petrauskas"
+
+
+def test_they_means_the_main_clause_subject_not_a_subordinate_one(nlp):
+    text = ("Republicans say Democrats are trying to distract voters from the audit. "
+            "They said the report would come out in May.")
+    assert speaker_of(run(nlp, text), "They").speaker_name == "Republicans"

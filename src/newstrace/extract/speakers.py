@@ -423,12 +423,14 @@ def _plural(index: SpeakerIndex, head: int) -> Resolved | None:
     toks = index.parsed.tokens
     nouns = _nouns()
     sent = toks[head].sent
-    for i in range(head - 1, -1, -1):
+    subjects = [i for i in range(head - 1, -1, -1) if toks[i].sent >= sent - PERSON_WINDOW]
+    subjects = [i for i in subjects if toks[i].dep in ("nsubj", "nsubjpass")
+                and toks[i].text.lower() not in nouns["plural"] | FIRST_PLURAL]
+    # sentence by sentence, latest first; in each, main-clause subjects before those of other
+    # clauses ("Democrats believe ... too great for Republicans to resist. They say")
+    subjects.sort(key=lambda i: (-toks[i].sent, toks[toks[i].head].dep != "ROOT", -i))
+    for i in subjects:
         t = toks[i]
-        if t.sent < sent - PERSON_WINDOW:
-            break
-        if t.dep not in ("nsubj", "nsubjpass") or t.text.lower() in nouns["plural"] | FIRST_PLURAL:
-            continue
         members, frontier = [i], [i]
         while frontier:  # the subject, its appositions and the names joined to them ("A and B")
             h = frontier.pop()
