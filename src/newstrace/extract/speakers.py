@@ -35,6 +35,7 @@ def _nouns() -> dict:
         "source_heads": frozenset(data.get("source_heads") or ()),
         "cited_heads": frozenset(data.get("cited_heads") or ()),
         "possessor_heads": frozenset(data.get("possessor_heads") or ()),
+        "works": frozenset(str(w).lower() for w in data.get("works") or ()),
         "role_spellings": {str(k): tuple(str(w).lower() for w in v)
                            for k, v in (data.get("role_spellings") or {}).items()},
         "rank_modifiers": frozenset(str(w).lower() for w in data.get("rank_modifiers") or ()),
@@ -325,8 +326,14 @@ def resolve_speaker(index: SpeakerIndex, head: int, first: int, last: int) -> Re
     lemma = toks[head].lemma.lower()
     owner = [k for k in range(first, head) if toks[k].head == head and toks[k].dep == "poss"
              and toks[k].text.lower() in nouns["person"] | nouns["thing"] | nouns["plural"]]
-    if owner and lemma in nouns["possessor_heads"]:  # "his campaign", "its website": the owner speaks
+    if owner and (lemma in nouns["possessor_heads"] or lemma in nouns["works"]):  # "his campaign", "its website": the owner speaks
         return resolve_speaker(index, owner[0], owner[0], owner[0])
+    if lemma in nouns["works"] and {toks[k].text.lower() for k in range(first, head)} & nouns["definite"]:
+        made = _work_producer(index, head)  # "the statement" after "X said in a statement"
+        if made is not None:
+            return made
+        if lemma not in nouns["desc"]:
+            return Resolved()
     labels = nouns["desc"].get(lemma) or nouns["desc"].get(word)
     if not labels or toks[head].tag in ("NNS", "NNPS"):
         return Resolved()
@@ -380,7 +387,8 @@ def _person_description(index: SpeakerIndex, head: int, first: int, lemma: str,
             break
     if fits:
         qualified = [k for k in fits if index._qualified(index.mentions[k].start, index.mentions[k].end, qualifiers)]
-        return index.resolved_of((qualified or fits)[0])
+        if qualified or not qualifiers:
+            return index.resolved_of((qualified or fits)[0])
     same = index._same_head(head, ("PERSON",))
     if same is not None:
         return same[1]
@@ -396,6 +404,77 @@ def _person_description(index: SpeakerIndex, head: int, first: int, lemma: str,
                    for j in ent.mentions if index.mentions[j].end <= pos):
                 return Resolved(ent.name, "PERSON", k)
     return index.person_at(head, gender=word_gender(lemma))
+
+
+WORK_WINDOW = 3  # sentences back where "the piece" looks for the work it names ("an article", "a column")
+MADE_BY_VERBS = frozenset({"say", "write", "tell", "add", "state", "announce", "argue", "claim", "note"})
+MAKE_VERBS = frozenset({"release", "issue", "publish", "write", "send", "post", "air", "run", "launch", "sign",
+                        "file", "provide", "pen", "author", "tweet", "unveil", "produce", "conduct", "commission"})
+
+
+def _work_producer(index: SpeakerIndex, head: int) -> Resolved | None:
+    """Who made the work a definite description such as "the statement", "the ad" or "the piece"
+    refers to: the latest earlier mention of the same noun (else of another work noun within
+    WORK_WINDOW sentences) whose maker the sentence names: "X said in a statement", "X released an
+    ad", "a statement from X", "an email sent by X", "X's letter", "a Bloomberg poll"."""
+    toks = index.parsed.tokens
+    works = _nouns()["works"]
+    lemma = toks[head].lemma.lower()
+    sent = toks[head].sent
+    earlier = [i for i in range(head - 1, -1, -1) if toks[i].pos == "NOUN" and toks[i].lemma.lower() in works]
+    same = [i for i in earlier if toks[i].lemma.lower() == lemma]
+    other = [i for i in earlier if toks[i].lemma.lower() != lemma and toks[i].sent >= sent - WORK_WINDOW]
+    for i in same[:1] or other[:1]:  # the same noun mentioned before is the work meant, maker named or not
+        found = _maker_of(index, i)
+        if found is not None:
+            return found
+    return None
+
+
+def _maker_of(index: SpeakerIndex, i: int) -> Resolved | None:
+    """The named maker of the work noun at token `i`, from the syntax of its own sentence."""
+    toks = index.parsed.tokens
+    t = toks[i]
+    candidates: list[int] = []
+    kids = [c for c in range(max(0, i - 8), min(len(toks), i + 12)) if toks[c].head == i and c != i]
+    candidates += [c for c in kids if toks[c].dep in ("poss", "compound") and c < i]  # "X's letter", "a Bloomberg poll"
+    outlet: list[int] = []
+    for c in kids:  # "a statement from X", "an ad by X", "an email sent from X"
+        preps = [c] if toks[c].dep == "prep" else [g for g in range(c + 1, min(len(toks), c + 6))
+                                                   if toks[g].head == c and toks[g].dep in ("prep", "agent")] \
+            if toks[c].dep == "acl" else []
+        for pr in preps:
+            objs = [g for g in range(pr + 1, min(len(toks), pr + 8)) if toks[g].head == pr and toks[g].dep == "pobj"]
+            if toks[pr].text.lower() in ("from", "by"):
+                candidates += objs
+            elif toks[pr].text.lower() == "in" and toks[c].dep == "prep":
+                outlet += objs  # "an article in the journal Science": the outlet, if it is one
+    verb = None
+    if t.dep == "pobj" and toks[t.head].text.lower() == "in" and toks[toks[t.head].head].lemma.lower() in MADE_BY_VERBS:
+        verb = toks[t.head].head  # "X said in a statement"
+    elif t.dep in ("dobj", "nsubjpass") and toks[t.head].lemma.lower() in MAKE_VERBS:
+        verb = t.head  # "X released a statement", "a statement was issued by X"
+    if verb is not None:
+        candidates += [c for c in range(max(0, verb - 25), min(len(toks), verb + 25))
+                       if toks[c].head == verb and toks[c].dep in ("nsubj", "agent")]
+        candidates = [g for c in candidates for g in ([c] if toks[c].dep != "agent" else
+                      [g for g in range(c + 1, min(len(toks), c + 8)) if toks[g].head == c and toks[g].dep == "pobj"])]
+    for c in outlet:
+        inside = [k for k in index.order if index.mentions[k].start <= toks[c].start < index.mentions[k].end
+                  and index.mentions[k].label in ("MEDIA", "ORG")]
+        if inside:
+            return index.resolved_of(inside[0])
+    for c in candidates:
+        spoken = [who for tk, who in index.history if tk == c and who.name]
+        if spoken:
+            return spoken[-1]
+        inside = [k for k in index.order if index.mentions[k].start <= toks[c].start < index.mentions[k].end]
+        if inside:
+            return index.resolved_of(inside[0])
+        nouns = _nouns()
+        if toks[c].text.lower() in nouns["person"]:
+            return index.person_at(c)
+    return None
 
 
 def _named_same_head(index: SpeakerIndex, head: int) -> Resolved | None:
