@@ -221,3 +221,25 @@ def test_same_speaker_in_the_same_report_does_not_pull_in_an_unrelated_remark(en
                item("a3", "A", "2024-04-02", remark, ["e3"], "e5", ["e5", "e2"])]], encoder)
     assert cc.claim_of("a1") == cc.claim_of("a2")
     assert cc.claim_of("a3") != cc.claim_of("a1")
+
+
+def test_a_tie_between_claims_goes_to_the_older_one_on_every_run(monkeypatch):
+    import numpy as np
+
+    def same_vector(texts):  # every text the same unit vector: every claim scores alike
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out[:, 0] = 1.0
+        return out
+
+    cc = ClaimClusterer(same_vector)
+    words = "Borduria delivered rockets to the rebel militia"
+    # two claims kept apart by their event dates (a date conflict vetoes joining)
+    cc.add_report([item("x1", "X", "2024-04-02", st(words, date="2024-03-01"), ["e1"])])
+    cc.add_report([item("y1", "Y", "2024-05-20", st(words, date="2024-05-18"), ["e1"])])
+    first, second = cc.claim_of("x1"), cc.claim_of("y1")
+    assert first != second
+    # a set of candidate ids iterates in an order that depends on the run's hash seed
+    monkeypatch.setattr(cc, "_candidates", lambda *a: {second, first})
+    monkeypatch.setattr(cc, "_vetoed", lambda *a: False)
+    cc.add_report([item("z1", "Z", "2024-05-21", st(words), ["e1"])])
+    assert cc.claim_of("z1") == first

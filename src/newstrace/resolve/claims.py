@@ -206,7 +206,8 @@ class ClaimClusterer:
         deny = it.statement.stance == "deny"
         bare = deny and not frame.kinds
         best, best_score = None, -1.0
-        for cid in self._candidates(it, vec, frame):
+        # in claim order: a tie goes to the older claim on every run (a set of ids iterates by hash)
+        for cid in sorted(self._candidates(it, vec, frame), key=_claim_order):
             c = self._claims[cid]
             if self._vetoed(it, frame, c):
                 continue
@@ -446,6 +447,12 @@ def _parse_date(value: str) -> tuple[int, int | None, int | None] | None:
     if not m:
         return None
     return int(m.group(1)), int(m.group(2)) if m.group(2) else None, int(m.group(3)) if m.group(3) else None
+
+
+def _claim_order(cid: str) -> tuple[int, str]:
+    """Claims in the order they were made ("c9" before "c10")."""
+    digits = cid[1:]
+    return (int(digits), cid) if digits.isdigit() else (1 << 62, cid)
 
 
 @lru_cache(maxsize=1 << 16)
