@@ -1,6 +1,6 @@
 """GAP benchmark: resolve each row's pronoun to A, B or neither with newstrace's speaker resolution.
 
-usage: python benchmarks/gap.py TSV [--errors N] [--out SYSTEM.tsv]
+usage: python benchmarks/gap.py TSV [--method rules|model] [--errors N] [--out SYSTEM.tsv]
 
 Each row's text is parsed with `extract/nlp.py`, its names found with `extract_mentions` (the two
 candidate names GAP gives are added as PERSON mentions where the entity finder missed them: the
@@ -8,6 +8,11 @@ benchmark measures resolution, not name finding), and the pronoun is resolved as
 source by `speakers.resolve_speaker` over a `SpeakerIndex` that has noted the subjects of the
 text before the pronoun, as statement extraction does.  The resolved name is A when it names A
 (same name, or one holds the other's last word) or its mention is A's, likewise B, else neither.
+
+With `--method model` the learned pronoun model (`extract/pronoun_model.py`, trained on GAP
+development by `benchmarks/train_pronoun.py`) decides instead: A and B are scored as candidates
+(each name's mentions in the text marked), the higher one is the answer when it reaches the model's
+threshold, else neither.  No parse is needed; the seconds per pronoun are printed.
 
 Scoring is the official GAP scorer (shared/data/gap/gap_scorer.py, imported at run time); its
 scorecard is printed, and the last line is `GAP overall F1 NN.N`.
@@ -98,6 +103,22 @@ def resolve_row(parsed, mentions, row) -> str | None:
     return None
 
 
+def model_decisions(model, rows: list[dict]) -> dict[str, str | None]:
+    """Row id -> 'A', 'B' or None by the learned pronoun model (both candidates of a row in one batch)."""
+    from newstrace.extract.pronoun_model import name_spans
+
+    out: dict[str, str | None] = {}
+    for row in rows:
+        text, p = row["Text"], int(row["Pronoun-offset"])
+        cands = []
+        for key, other in (("A", "B"), ("B", "A")):
+            a = int(row[f"{key}-offset"])
+            cands.append(name_spans(text, row[key], (a, a + len(row[key])), [row[other]]))
+        pick, _scores = model.choose(text, (p, p + len(row["Pronoun"])), cands)
+        out[row["ID"]] = None if pick is None else "AB"[pick]
+    return out
+
+
 def score(gold_path: str, decisions: dict[str, str | None]) -> str:
     """The official scorecard for `decisions` (row id -> 'A', 'B' or None)."""
     sys.path.insert(0, GAP)
@@ -128,19 +149,36 @@ def score(gold_path: str, decisions: dict[str, str | None]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("tsv", help="a GAP .tsv (gap-development.tsv, gap-validation.tsv)")
+    ap.add_argument("--method", choices=("rules", "model"), default="rules",
+                    help="rules: speaker resolution as the pipeline runs it (default); model: the learned pronoun model")
     ap.add_argument("--errors", type=int, default=0, help="show this many wrong rows")
     ap.add_argument("--out", help="also write the system decisions as a GAP system .tsv")
     args = ap.parse_args(argv)
 
-    from newstrace.extract.entities import extract_mentions
-    from newstrace.extract.nlp import load_nlp, parse_reports
-
     rows = read_rows(args.tsv)
     decisions: dict[str, str | None] = {}
+    if args.method == "model":
+        import time
+
+        from newstrace.extract.pronoun_model import load_pronoun_model
+
+        model = load_pronoun_model()
+        if model is None:
+            print("no pronoun model shipped (src/newstrace/resources/pronoun_model/): train it with "
+                  "benchmarks/train_pronoun.py", file=sys.stderr)
+            return 2
+        t0 = time.perf_counter()
+        decisions = model_decisions(model, rows)
+        print(f"pronoun model: {(time.perf_counter() - t0) / max(1, len(rows)):.3f} s per pronoun (2 candidates)")
+    else:
+        from newstrace.extract.entities import extract_mentions
+        from newstrace.extract.nlp import load_nlp, parse_reports
+
+        for row, parsed in zip(rows, parse_reports(load_nlp(), [(r["Text"], None) for r in rows])):
+            decisions[row["ID"]] = resolve_row(parsed, extract_mentions(parsed), row)
     wrong = []
-    for row, parsed in zip(rows, parse_reports(load_nlp(), [(r["Text"], None) for r in rows])):
-        choice = resolve_row(parsed, extract_mentions(parsed), row)
-        decisions[row["ID"]] = choice
+    for row in rows:
+        choice = decisions[row["ID"]]
         gold = "A" if row["A-coref"].upper() == "TRUE" else "B" if row["B-coref"].upper() == "TRUE" else None
         if choice != gold:
             wrong.append((row, choice, gold))

@@ -30,7 +30,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..model import Mention, ParsedReport
 from ..resources import load_json, load_yaml
@@ -341,13 +341,20 @@ class People:
         return True
 
     def resolve(self, token: int, speakers: Sequence[str] = (), threshold: float | None = None,
-                gender: str | None = None, exclude: frozenset[str] | set[str] = frozenset()
-                ) -> tuple[Entity, int, float] | None:
+                gender: str | None = None, exclude: frozenset[str] | set[str] = frozenset(),
+                model: Any = None) -> tuple[Entity, int, float] | None:
         """The best entity for the pronoun at `token`, its latest mention before it, and its score;
         None when no one fits or the best score is under `threshold` (default: the trained one).
-        Entities whose key is in `exclude` are never candidates."""
+        Entities whose key is in `exclude` are never candidates.
+
+        With `model` (a `pronoun_model.PronounModel`) a personal pronoun's candidates (those of
+        fitting gender) are ranked by the learned model instead, and none is taken when the best
+        scores under the model's threshold; person descriptions keep the features above."""
+        cands = self.candidates(token, speakers, gender, exclude)
+        if model is not None and gender is None and pronoun_gender(self.parsed.tokens[token].text) is not None:
+            return self._resolve_by_model(token, cands, model)
         best = None
-        for ent, f in self.candidates(token, speakers, gender, exclude):
+        for ent, f in cands:
             s = score(f)
             if best is None or s > best[2]:
                 best = (ent, f, s)
@@ -357,9 +364,25 @@ class People:
         cut = threshold if threshold is not None else ((_weights() or {}).get("threshold", 0.0))
         if s < cut:
             return None
+        return ent, self._latest_mention(ent, token), s
+
+    def _latest_mention(self, ent: Entity, token: int) -> int:
         pos = self.parsed.tokens[token].start
         ks = [k for k in ent.mentions if self.mentions[k].end <= pos] or ent.mentions
-        return ent, ks[-1], s
+        return ks[-1]
+
+    def _resolve_by_model(self, token: int, cands: list, model: Any) -> tuple[Entity, int, float] | None:
+        """The candidate entity the learned model prefers for the pronoun at `token` (each entity's
+        mentions marked in one input per candidate, all candidates in one batch), or None."""
+        if not cands:
+            return None
+        t = self.parsed.tokens[token]
+        ents = [ent for ent, _f in cands]
+        spans = [[(self.mentions[k].start, self.mentions[k].end) for k in ent.mentions] for ent in ents]
+        pick, scores = model.choose(self.parsed.text, (t.start, t.end), spans)
+        if pick is None:
+            return None
+        return ents[pick], self._latest_mention(ents[pick], token), scores[pick]
 
 
 FALLBACK = {"bias": -1.0, "gender_agree": 1.5, "same_sentence": 0.6, "dist1": 0.4,
