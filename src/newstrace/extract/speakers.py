@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -407,6 +408,7 @@ def _person_description(index: SpeakerIndex, head: int, first: int, lemma: str,
 
 
 WORK_WINDOW = 3  # sentences back where "the piece" looks for the work it names ("an article", "a column")
+WORK_REACH = 5000  # tokens back where "the statement" looks for an earlier "statement" (a long article's length)
 MADE_BY_VERBS = frozenset({"say", "write", "tell", "add", "state", "announce", "argue", "claim", "note"})
 MAKE_VERBS = frozenset({"release", "issue", "publish", "write", "send", "post", "air", "run", "launch", "sign",
                         "file", "provide", "pen", "author", "tweet", "unveil", "produce", "conduct", "commission"})
@@ -421,7 +423,9 @@ def _work_producer(index: SpeakerIndex, head: int) -> Resolved | None:
     works = _nouns()["works"]
     lemma = toks[head].lemma.lower()
     sent = toks[head].sent
-    earlier = [i for i in range(head - 1, -1, -1) if toks[i].pos == "NOUN" and toks[i].lemma.lower() in works]
+    # at most WORK_REACH tokens back: a long report must not cost its length per description
+    earlier = [i for i in range(head - 1, max(-1, head - 1 - WORK_REACH), -1)
+               if toks[i].pos == "NOUN" and toks[i].lemma.lower() in works]
     same = [i for i in earlier if toks[i].lemma.lower() == lemma]
     other = [i for i in earlier if toks[i].lemma.lower() != lemma and toks[i].sent >= sent - WORK_WINDOW]
     for i in same[:1] or other[:1]:  # the same noun mentioned before is the work meant, maker named or not
@@ -460,21 +464,32 @@ def _maker_of(index: SpeakerIndex, i: int) -> Resolved | None:
         candidates = [g for c in candidates for g in ([c] if toks[c].dep != "agent" else
                       [g for g in range(c + 1, min(len(toks), c + 8)) if toks[g].head == c and toks[g].dep == "pobj"])]
     for c in outlet:
-        inside = [k for k in index.order if index.mentions[k].start <= toks[c].start < index.mentions[k].end
-                  and index.mentions[k].label in ("MEDIA", "ORG")]
-        if inside:
-            return index.resolved_of(inside[0])
+        k = _mention_at(index, toks[c].start)
+        if k is not None and index.mentions[k].label in ("MEDIA", "ORG"):
+            return index.resolved_of(k)
     for c in candidates:
         spoken = [who for tk, who in index.history if tk == c and who.name]
         if spoken:
             return spoken[-1]
-        inside = [k for k in index.order if index.mentions[k].start <= toks[c].start < index.mentions[k].end]
-        if inside:
-            return index.resolved_of(inside[0])
+        k = _mention_at(index, toks[c].start)
+        if k is not None:
+            return index.resolved_of(k)
         nouns = _nouns()
         if toks[c].text.lower() in nouns["person"]:
             return index.person_at(c)
     return None
+
+
+def _mention_at(index: SpeakerIndex, pos: int) -> int | None:
+    """The first speaker-capable mention (in start order) that covers character `pos`: a binary
+    search, then the few mentions starting just before it (mentions barely nest)."""
+    hi = bisect.bisect_right(index.starts, pos)
+    found = None
+    for j in range(hi - 1, max(-1, hi - 9), -1):
+        k = index.order[j]
+        if index.mentions[k].start <= pos < index.mentions[k].end:
+            found = k  # keep going back: the earliest-starting covering mention is the one listed first
+    return found
 
 
 def _named_same_head(index: SpeakerIndex, head: int) -> Resolved | None:
@@ -502,7 +517,7 @@ def _plural(index: SpeakerIndex, head: int) -> Resolved | None:
     toks = index.parsed.tokens
     nouns = _nouns()
     sent = toks[head].sent
-    subjects = [i for i in range(head - 1, -1, -1) if toks[i].sent >= sent - PERSON_WINDOW]
+    subjects = list(itertools.takewhile(lambda i: toks[i].sent >= sent - PERSON_WINDOW, range(head - 1, -1, -1)))
     subjects = [i for i in subjects if toks[i].dep in ("nsubj", "nsubjpass")
                 and toks[i].text.lower() not in nouns["plural"] | FIRST_PLURAL]
     # sentence by sentence, latest first; in each, main-clause subjects before those of other
