@@ -533,12 +533,12 @@ def _plural(index: SpeakerIndex, head: int) -> Resolved | None:
             frontier += kids
         people = []
         for c in members:
-            inside = [k for k in index.order if index.mentions[k].start <= toks[c].start < index.mentions[k].end]
-            if inside and index.mentions[inside[0]].label == "PERSON":
-                if inside[0] not in people:
-                    people.append(inside[0])
-            elif inside and c == i and len(members) == 1:
-                return index.resolved_of(inside[0])  # "Republicans", "the Commission"
+            k = _mention_at(index, toks[c].start)
+            if k is not None and index.mentions[k].label == "PERSON":
+                if k not in people:
+                    people.append(k)
+            elif k is not None and c == i and len(members) == 1:
+                return index.resolved_of(k)  # "Republicans", "the Commission"
         if len(people) >= 2:
             names = [index.resolved_of(k).name or "" for k in people]
             return Resolved(" and ".join(names), "PERSON", people[0])
