@@ -25,6 +25,8 @@ import random
 import sys
 import time
 
+from _finetune import save_checkpoint, start_training
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 GAP = os.path.normpath(os.path.join(ROOT, "..", "shared", "data", "gap"))
@@ -161,28 +163,13 @@ def main() -> None:
 
     torch.manual_seed(args.seed)
     model = build_scorer(base)
-    if args.init:  # continue from exported weights (stored fp16; trained on in fp32)
-        from safetensors.torch import load_file
-
-        model.load_state_dict({k: v.float() for k, v in load_file(os.path.join(args.init, "model.safetensors")).items()})
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     steps_per_epoch = (len(train) + args.batch - 1) // args.batch
     total = steps_per_epoch * args.epochs
-    warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / (total - warm))))
-    epoch, done = 0, 0
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, weights_only=False)
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
-        sched.load_state_dict(ck["sched"])
-        epoch, done = ck["epoch"], ck["done"]
-        print(f"resumed at epoch {epoch + 1}, step {done}/{steps_per_epoch}", flush=True)
+    opt, sched, epoch, done = start_training(model, args.init, args.lr, total, max(1, total // 10), ckpt_path,
+                                             steps_per_epoch)
 
     def save() -> None:
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
-                    "epoch": epoch, "done": done}, ckpt_path + ".tmp")
-        os.replace(ckpt_path + ".tmp", ckpt_path)
+        save_checkpoint(ckpt_path, model, opt, sched, epoch, done)
 
     loss_fn = torch.nn.BCEWithLogitsLoss()
     while epoch < args.epochs:

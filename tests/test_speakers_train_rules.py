@@ -2,20 +2,7 @@
 each on sentences written for this test."""
 from __future__ import annotations
 
-from newstrace.extract.entities import extract_mentions
-from newstrace.extract.nlp import parse_report
-from newstrace.extract.statements import extract_statements
-
-
-def run(nlp, text):
-    parsed = parse_report(nlp, text)
-    return extract_statements(parsed, extract_mentions(parsed))
-
-
-def speaker_of(stmts, speaker_text):
-    hits = [s for s in stmts if s.speaker_text == speaker_text]
-    assert hits, [(s.speaker_text, s.speaker_name) for s in stmts]
-    return hits[-1]
+from test_speakers_pronouns import run, speaker_of  # the shared helpers: parse, extract, pick a source
 
 
 def test_a_subject_pronoun_never_means_the_object_of_its_own_verb(nlp):
