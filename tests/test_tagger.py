@@ -1,9 +1,11 @@
 """The attribution tagger: encoding, gold labels, decoding into relations, and the shipped model."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from newstrace.extract.tagger import LABELS, decode, encode, load_tagger, load_tokenizer, piece_labels, windows
+from newstrace.extract.tagger import (LABELS, bio_labels, decode, encode, load_tagger, load_tokenizer, piece_labels,
+                                      windows)
 
 TEXT = ("Harbour plans stall\n"
         "The port authority said the new quay would open in May. \"We are behind,\" its director, "
@@ -99,3 +101,32 @@ def test_shipped_model_reads_a_plain_attribution():
     assert text[slice(*rel.cue[0])] == "said"
     assert any("mayor" in text[slice(*s)] for s in rel.source)
     assert any("bridge would reopen" in text[slice(*c)] for c in rel.content)
+
+
+def _probs(rows):
+    """Per-piece label probabilities from rows of {label: probability} (the rest share what is left)."""
+    out = np.full((len(rows), len(LABELS)), 0.0)
+    for r, row in enumerate(rows):
+        rest = (1.0 - sum(row.values())) / (len(LABELS) - len(row))
+        for j, lab in enumerate(LABELS):
+            out[r, j] = row.get(lab, rest)
+    return out
+
+
+def test_bio_decoding_never_opens_a_span_on_an_inside_label():
+    # argmax would read O, I-CON, I-CON: a content span with no beginning; the best allowed reading
+    # makes the first uncertain word its beginning
+    probs = _probs([{"O": 0.9}, {"I-CON": 0.5, "B-CON": 0.4}, {"I-CON": 0.9}])
+    assert [LABELS[j] for j in bio_labels(probs, [True, True, True])] == ["O", "B-CON", "I-CON"]
+
+
+def test_bio_decoding_keeps_one_kind_through_a_span():
+    # a source word in the middle of a cue is read as the cue's own inside word
+    probs = _probs([{"B-CUE": 0.9}, {"I-SRC": 0.45, "I-CUE": 0.4}, {"I-CUE": 0.9}])
+    assert [LABELS[j] for j in bio_labels(probs, [True, True, True])] == ["B-CUE", "I-CUE", "I-CUE"]
+
+
+def test_bio_decoding_leaves_pieces_inside_a_word_to_their_own_best_label():
+    # only first pieces carry a word's label; a later piece is not forced into the word sequence
+    probs = _probs([{"B-SRC": 0.9}, {"I-CUE": 0.9}, {"O": 0.9}])
+    assert [LABELS[j] for j in bio_labels(probs, [True, False, True])] == ["B-SRC", "I-CUE", "O"]

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
 
+import numpy as np
+
 from .nlp import paragraph_spans
 
 LABELS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
@@ -277,10 +279,10 @@ class Tagger:
                 for r, (d, a, b) in enumerate(chunk):
                     sums[d][a:b] += p[r, 1:1 + b - a]
         out = []
-        for s in sums:
-            best, lab = s.max(dim=-1)
-            total = s.sum(dim=-1).clamp(min=1e-9)
-            out.append((lab.tolist(), (best / total).tolist()))
+        for enc, s in zip(encs, sums):
+            probs = (s / s.sum(dim=-1, keepdim=True).clamp(min=1e-9)).numpy()
+            lab = bio_labels(probs, enc.first_piece)
+            out.append((lab, probs[np.arange(len(lab)), lab].tolist()))
         return out
 
     def relations(self, texts: Sequence[str], paragraphs: Sequence[Sequence[Span] | None] | None = None,
@@ -292,6 +294,41 @@ class Tagger:
         paragraphs = paragraphs if paragraphs is not None else [None] * len(texts)
         encs = [encode(self.tokenizer, t, p) for t, p in zip(texts, paragraphs)]
         return [decode(enc, lab, prob) for enc, (lab, prob) in zip(encs, self.label(encs, precision))]
+
+
+def _transitions() -> "np.ndarray":
+    """0 where BIO lets label j follow label i, -inf where it does not (an inside label follows only
+    the beginning or inside of its own kind)."""
+    n = len(LABELS)
+    out = np.zeros((n, n))
+    for i, prev in enumerate(LABELS):
+        for j, cur in enumerate(LABELS):
+            if cur.startswith("I-") and prev not in ("B-" + cur[2:], cur):
+                out[i, j] = -np.inf
+    return out
+
+
+def bio_labels(probs: "np.ndarray", first_piece: Sequence[bool]) -> list[int]:
+    """Each piece's label: over the words (first pieces), the most probable sequence that BIO allows
+    (Viterbi on log probabilities), so that a span never opens on an inside label or switches kind
+    midway; other pieces keep their own best label (decode reads only first pieces)."""
+    lab = probs.argmax(axis=-1)
+    idx = np.flatnonzero(np.asarray(first_piece, dtype=bool))
+    if len(idx) == 0:
+        return lab.tolist()
+    logp = np.log(np.clip(probs[idx], 1e-9, None))
+    allowed = _transitions()
+    score = logp[0] + np.where([lb.startswith("I-") for lb in LABELS], -np.inf, 0.0)
+    back = np.zeros((len(idx), len(LABELS)), dtype=np.int64)
+    for t in range(1, len(idx)):
+        cand = score[:, None] + allowed  # cand[i, j]: best path ending in i, then j
+        back[t] = cand.argmax(axis=0)
+        score = cand[back[t], np.arange(len(LABELS))] + logp[t]
+    j = int(score.argmax())
+    for t in range(len(idx) - 1, -1, -1):
+        lab[idx[t]] = j
+        j = int(back[t, j])
+    return lab.tolist()
 
 
 def build_model(base: str, num_labels: int = len(LABELS)) -> Any:
