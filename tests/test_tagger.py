@@ -85,6 +85,22 @@ def test_a_phrase_across_the_cue_without_punctuation_stays_out(tokenizer):
     assert [text[slice(*c)] for c in rels[0].content] == ["the budget was sound"]
 
 
+def test_a_source_never_joins_a_cue_in_another_paragraph(tokenizer):
+    # a heading read as a source must not become the speaker of the next paragraph's cue
+    text = "Ports and Tolls\n\nWhile waiting to hear more about the tolls, observers wondered why."
+    spans = {"SRC": [[_find(text, "Ports and Tolls")]], "CUE": [[_find(text, "waiting to hear more about")]],
+             "CON": [[_find(text, "the tolls")]]}
+    enc = encode(tokenizer, text)
+    rels = decode(enc, [0 if lab < 0 else lab for lab in piece_labels(enc, spans)])
+    assert [(text[slice(*r.cue[0])], r.source) for r in rels] == [("waiting to hear more about", [])]
+    # within one paragraph the same source still joins its cue
+    joined = text.replace("\n\n", " ")
+    enc = encode(tokenizer, joined)
+    spans = {"SRC": [[_find(joined, "Ports and Tolls")]], "CUE": [[_find(joined, "waiting to hear more about")]]}
+    rels = decode(enc, [0 if lab < 0 else lab for lab in piece_labels(enc, spans)])
+    assert [[joined[slice(*s)] for s in r.source] for r in rels] == [["Ports and Tolls"]]
+
+
 def test_a_text_without_cues_has_no_relations(tokenizer):
     enc = encode(tokenizer, "Rain fell all day.")
     assert decode(enc, [0] * len(enc.ids)) == []
