@@ -156,3 +156,16 @@ def test_statement_stance_on_parse(nlp):
     assert by_cue["estimate"].stance == "hedge"
     assert "could" in by_cue["estimate"].hedges
     assert by_cue["dismissed"].stance == "deny"
+
+
+@pytest.mark.parametrize("lemma, cue_text, content", [
+    ("know", "does not know", "whether the tanker carried fuel for the rebels"),
+    ("know", "don\u2019t know", "if the mill ever shipped steel to the coast"),
+    ("say", "would not say", "whether the envoy had met the rebel leaders"),
+    ("tell", "cannot tell", "how many drones were delivered in the spring"),
+])
+def test_a_negated_cue_before_an_embedded_question_hedges(lemma, cue_text, content):
+    stance, hedges = classify_stance(lemma, content, cue_text)
+    assert stance == "hedge" and hedges == (cue_text.lower(),)
+    # the same cue, not negated, before a plain clause still asserts
+    assert classify_stance(lemma, "the tanker carried fuel for the rebels", lemma)[0] == "assert"

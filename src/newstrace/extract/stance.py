@@ -60,6 +60,7 @@ class _Lexicon:
     participles: frozenset[str]
     reported: frozenset[str]
     assert_cues: frozenset[str]
+    question_openers: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -83,12 +84,13 @@ def _lexicon() -> _Lexicon:
         claim_nouns=lower(data.get("claim_nouns")), label_cues=lower(data.get("label_cues")),
         hedge=_words_pattern(hedge_words) or re.compile(r"(?!)"),
         hedge_patterns=tuple(re.compile(str(p), re.I) for p in data.get("hedge_patterns") or ()),
-        negated_cue=re.compile(r"\b(not|never|no|nothing|neither|nor)\b|n['\u2019]t\b", re.I),
+        negated_cue=re.compile(r"\b(not|never|no|nothing|neither|nor|cannot)\b|n['\u2019]t\b", re.I),
         idioms={str(k).lower(): lower(v) for k, v in (neg.get("idioms") or {}).items()},
         modals=lower(neg.get("modals")), relatives=lower(neg.get("relatives")),
         subordinators=lower(neg.get("subordinators")), attitude=lower(neg.get("attitude")),
         fact_predicates=lower(neg.get("fact_predicates")), participles=lower(neg.get("participles")),
-        reported=lower(neg.get("reported")), assert_cues=lower(neg.get("assert_cues")))
+        reported=lower(neg.get("reported")), assert_cues=lower(neg.get("assert_cues")),
+        question_openers=lower(data.get("question_openers")))
 
 
 def cue_stance(lemma: str) -> str:
@@ -111,6 +113,8 @@ def classify_stance(cue_lemma: str, content: str, cue_text: str = "") -> tuple[s
         return ("hedge", ()) if cue_negated else ("deny", ())
     if _rejects(lex, lemma, content):
         return "deny", ()
+    if cue_text and lex.negated_cue.search(cue_text) and _opens_question(lex, content):
+        return "hedge", (" ".join(cue_text.lower().split()),)  # "does not know whether", "would not say if"
     found = _hedges(lex, content)
     if base == "hedge":
         return "hedge", (lemma,) + found
@@ -119,6 +123,12 @@ def classify_stance(cue_lemma: str, content: str, cue_text: str = "") -> tuple[s
     if lemma not in lex.assert_cues and _negates_fact(lex, content):
         return "deny", ()
     return "assert", ()
+
+
+def _opens_question(lex: _Lexicon, content: str) -> bool:
+    """The content is an embedded question ("whether the ship docked", "how many were sent")."""
+    words = _words(content)
+    return bool(words) and words[0] in lex.question_openers
 
 
 def _words(text: str) -> list[str]:
