@@ -152,7 +152,9 @@ def test_readability_ranks_complete_clauses_first():
     for worse in ("the dredgers", "it sold two dredgers to Castellan Marine", "did the board sell the dredgers?",
                   "the sale of two dredgers\u2026", "to be paid for the days the dredgers were idle",
                   "the state-owned harbour board of selling its dredgers abroad",
-                  "the minister as saying the harbour board sold two dredgers"):
+                  "the minister as saying the harbour board sold two dredgers",
+                  "if the Harbour Board of Velmora has really sold two dredgers to Castellan Marine",
+                  "how many dredgers the Harbour Board of Velmora sold to Castellan Marine"):
         assert readability(worse) < clause, worse
 
 

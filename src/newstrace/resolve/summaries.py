@@ -30,6 +30,9 @@ _END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
 _BOUNDARY = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\b[A-Z])\.(?=\s+[\"'\u201c\u2018A-Z])|[;,](?=\s)"
                        r"|\s[\u2013\u2014-]\s|\s(?=(?:and|but|while|after|because|whereas|although)\s)")
 _LOW = re.compile(r"[a-z0-9]+")
+# an embedded question or a condition ("whether the ship docked", "if the mill shipped steel",
+# "how many were sent"): left open, so no proposition to print as the claim
+_QUESTION = re.compile(r"(?:whether|if|why|how)\b", re.IGNORECASE)
 _DATE_SUFFIX = re.compile(r"\s\([^()]*\)[.!?]?$")
 _PRONOUN = frozenset("it they he she this these those we i them such".split())
 _NO_SUBJECT = frozenset("to of for about on over with without by".split())
@@ -103,7 +106,7 @@ def readability(text: str, limit: int = LIMIT) -> float:
         penalty += 0.2 if _boundary_before(s, limit) else 0.4
     if raw.endswith(("\u2026", "...")) or raw.startswith(("\u2026", "...")):
         penalty += 0.3
-    if s.rstrip("\"'\u201d\u2019)").endswith("?") or re.match(r"whether\b", raw, re.IGNORECASE):
+    if s.rstrip("\"'\u201d\u2019)").endswith("?") or _QUESTION.match(raw):
         penalty += 0.4
     if words and words[0].lower() in _PRONOUN:
         penalty += 0.3
