@@ -436,3 +436,13 @@ def test_an_unsure_tagged_attribution_without_source_or_rule_reading_is_dropped(
     assert len(_prefer_rule_spans(parsed, [sourced], [])) == 1
     ruled = Found(cue, "report", None, content, "passive")  # so does a rule reading of the same cue
     assert len(_prefer_rule_spans(parsed, [Found(cue, "report", None, content, "indirect", score=unsure)], [ruled])) == 1
+
+
+def test_an_expletive_it_is_no_speaker():
+    from newstrace.api import extract_texts
+
+    texts = ["While we wait for the figures, it is worth asking why the mill closed.",
+             "The agency said it had sent inspectors. It has refused to name the owners."]
+    found = [[(s.cue, s.speaker_text) for s in r.extraction.statements] for r in extract_texts(texts)]
+    assert ("is worth asking", "") in found[0]  # "it is worth": no one speaks
+    assert ("has refused", "It") in found[1]  # "it has refused": the agency does
