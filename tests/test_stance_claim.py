@@ -69,3 +69,51 @@ def test_features_match_the_names():
     got = dict(zip(FEATURES, f))
     assert got["numbers_agree"] == 1.0 and got["numbers_missing"] == 0.0
     assert got["top1_overlap"] == 1.0 and got["q_head"] == 1.0
+
+
+def _stumps() -> stance.Trees:
+    """Two depth-1 trees on max_sim: the 'unrelated' score rises up to 0.5, the 'agree' score above it."""
+    f = FEATURES.index("max_sim")
+    inf = np.inf
+    # nodes 0-2: tree of class 0 (unrelated); nodes 3-5: tree of class 2 (agree); leaves point to themselves
+    return stance.Trees(feature=np.array([f, 0, 0, f, 0, 0]), threshold=np.array([0.5, inf, inf, 0.5, inf, inf]),
+                        left=np.array([1, 1, 2, 4, 4, 5]), right=np.array([2, 1, 2, 5, 4, 5]),
+                        value=np.array([0.0, 2.0, -1.0, 0.0, -1.0, 2.0]), roots=np.array([0, 3]),
+                        klass=np.array([0, 2]), base=np.zeros(4), depth=1)
+
+
+def test_trees_walk_each_row_to_its_leaf_and_survive_the_file(monkeypatch):
+    X = np.zeros((3, len(FEATURES)), np.float32)
+    X[:, FEATURES.index("max_sim")] = [0.1, 0.5, 0.9]  # a value equal to the threshold goes left
+    trees = _stumps()
+    assert np.allclose(trees.scores(X), [[2, 0, -1, 0], [2, 0, -1, 0], [-1, 0, 2, 0]])
+    data = {"kind": "trees", "features": list(FEATURES), "classes": list(STANCES), "trees": trees.to_dict()}
+    monkeypatch.setattr(stance, "load_yaml", lambda name: data)
+    m = StanceModel.load("trees.yaml")
+    assert m.kind == "trees"
+    assert m.predict(X) == ["unrelated", "unrelated", "agree"]
+    assert np.allclose(m.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_polarity_features_read_the_framing_of_the_claim_words():
+    claim = "Spider burrowed into tourist's stomach"
+    sents = ["Scientists cast doubt on claims that a spider burrowed into his stomach.",
+             "The spider did not burrow under his skin, a doctor said.",
+             "He flew home on Monday."]
+    vecs = np.eye(3, 4, dtype=np.float32)
+    f = dict(zip(FEATURES, stance.stance_features(claim, np.array([0.9, 0.5, 0.1, 0], np.float32), sents, vecs)))
+    assert f["report_top1"] == 1.0  # "claims" frames the closest sentence
+    assert f["doubt_top3"] == 1.0 and f["doubt_all"] == 1.0
+    assert f["neg_by_claim_word"] == 1.0  # "not" two words from "spider"
+    assert f["best_position"] == 0.0 and f["report_frac"] == pytest.approx(2 / 3)
+    assert f["deny_sim_max"] == 0.0  # no deny word in any sentence
+
+
+def test_shipped_model_on_real_text():
+    claim = "Apple to ban sales of iPhones in China"
+    same = ("Apple will stop selling iPhones in China from next month, the company said on Tuesday. "
+            "The ban on iPhone sales follows a dispute with regulators in Beijing.")
+    other = ("A brown bear was seen walking through a supermarket car park in a small Alaskan town. "
+             "Wildlife officers said the animal left on its own after an hour.")
+    got = [stance.classify_claim_stance(claim, body) for body in (same, other)]
+    assert got[0] != "unrelated" and got[1] == "unrelated"
