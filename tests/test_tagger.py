@@ -101,6 +101,19 @@ def test_a_source_never_joins_a_cue_in_another_paragraph(tokenizer):
     assert [[joined[slice(*s)] for s in r.source] for r in rels] == [["Ports and Tolls"]]
 
 
+def test_a_content_piece_joins_a_cue_of_its_own_paragraph(tokenizer):
+    # the headline's cue is nearer in words, but the piece belongs to the cue after it in its paragraph
+    text = ("Mill owner blamed for spill\n\n"
+            "The Tarn mill has dumped dye into the river for months, a water board inspector told reporters.")
+    spans = {"CUE": [[_find(text, "blamed")], [_find(text, "told")]],
+             "SRC": [[_find(text, "a water board inspector")]],
+             "CON": [[_find(text, "for spill")], [_find(text, "The Tarn mill has dumped dye into the river for months")]]}
+    enc = encode(tokenizer, text)
+    rels = decode(enc, [0 if lab < 0 else lab for lab in piece_labels(enc, spans)])
+    got = {text[slice(*r.cue[0])]: [text[slice(*c)] for c in r.content] for r in rels}
+    assert got == {"blamed": ["for spill"], "told": ["The Tarn mill has dumped dye into the river for months"]}
+
+
 def test_a_text_without_cues_has_no_relations(tokenizer):
     enc = encode(tokenizer, "Rain fell all day.")
     assert decode(enc, [0] * len(enc.ids)) == []

@@ -173,7 +173,10 @@ def decode(enc: Encoded, labels: Sequence[int], probs: Sequence[float] | None = 
             near = [j for j in near if enc.word_para[cues[j][1]] == enc.word_para[a]]
             if not near:
                 continue  # a heading or a name on a line of its own is no one's source
-        k = min(near, key=lambda j: (_gap(a, b, cues[j][1], cues[j][2]), -cues[j][1]))
+        # a content piece goes to a cue of its own paragraph when there is one ("A, B told C" under a
+        # headline with a cue of its own), else to the nearest
+        k = min(near, key=lambda j: (enc.word_para[cues[j][1]] != enc.word_para[a],
+                                     _gap(a, b, cues[j][1], cues[j][2]), -cues[j][1]))
         pieces[k][kind].append((a, b))
     rels = []
     for (_k, c, d), own in zip(cues, pieces):
