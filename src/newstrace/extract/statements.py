@@ -293,8 +293,9 @@ EXPLETIVE_VERBS = frozenset({"seem", "appear"})
 
 def _expletive_it(parsed: ParsedReport, f: Found) -> bool:
     """The source is a bare "it" that stands for nothing: before "seem" or "appear", or before a form
-    of "be" with an adjective ("it is worth asking", "it was clear that").  PolNeAR train gold has no
-    source there; such an "it" otherwise resolves to whatever organisation came last."""
+    of "be" with an adjective ("it is worth asking", "it was clear that").  PolNeAR train gold marks
+    no source on any of the four the first 300 train texts produced; such an "it" otherwise resolves
+    to whatever organisation came last."""
     toks = parsed.tokens
     _head, first, last = f.source  # type: ignore[misc]
     if first != last or toks[first].text.lower() != "it" or not f.cue:
