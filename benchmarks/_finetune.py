@@ -37,3 +37,15 @@ def save_checkpoint(ckpt_path: str, model: Any, opt: Any, sched: Any, epoch: int
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
                 "epoch": epoch, "done": done}, ckpt_path + ".tmp")
     os.replace(ckpt_path + ".tmp", ckpt_path)
+
+
+def optimise(model: Any, opt: Any, sched: Any, loss: Any) -> float:
+    """One optimiser step on `loss` (gradients clipped to norm 1.0, schedule advanced); its value."""
+    import torch
+
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    opt.zero_grad()
+    return loss.item()

@@ -25,7 +25,7 @@ import random
 import sys
 import time
 
-from _finetune import save_checkpoint, start_training
+from _finetune import optimise, save_checkpoint, start_training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
@@ -180,12 +180,8 @@ def main() -> None:
             batch = [train[i] for i in batches[step]]
             logits = model(*collate([p for p, _y in batch]))
             loss = loss_fn(logits, torch.tensor([y for _p, y in batch]))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            running = 0.95 * running + 0.05 * loss.item() if step > done else loss.item()
+            value = optimise(model, opt, sched, loss)
+            running = 0.95 * running + 0.05 * value if step > done else value
             done = step + 1
             if done % 10 == 0:
                 print(f"epoch {epoch + 1} step {done}/{steps_per_epoch} loss {running:.4f} "

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from _finetune import save_checkpoint, start_training
+from _finetune import optimise, save_checkpoint, start_training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
@@ -182,12 +182,8 @@ def main() -> None:
                 labels[k, :len(y)] = torch.tensor(y)
             logits = model(input_ids=ids, attention_mask=mask).logits
             loss = loss_fn(logits.view(-1, len(LABELS)), labels.view(-1))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            running = 0.98 * running + 0.02 * loss.item() if step > done else loss.item()
+            value = optimise(model, opt, sched, loss)
+            running = 0.98 * running + 0.02 * value if step > done else value
             done = step + 1
             if done % 20 == 0:
                 print(f"epoch {epoch + 1} step {done}/{steps_per_epoch} loss {running:.4f} "
