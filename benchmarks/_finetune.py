@@ -49,3 +49,19 @@ def optimise(model: Any, opt: Any, sched: Any, loss: Any) -> float:
     sched.step()
     opt.zero_grad()
     return loss.item()
+
+
+def export_weights(out_dir: str, state: dict, meta: dict, meta_name: str) -> None:
+    """Ship trained weights: `model.safetensors` in fp16 (readable by all) and `meta` as JSON."""
+    import json
+
+    import torch
+    from safetensors.torch import save_file
+
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "model.safetensors")
+    save_file({k: v.to(torch.float16).contiguous() for k, v in state.items()}, path)
+    os.chmod(path, 0o644)
+    with open(os.path.join(out_dir, meta_name), "w", encoding="utf-8") as f:
+        json.dump(meta, f, indent=1)
+    print(f"exported {out_dir}")

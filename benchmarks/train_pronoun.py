@@ -25,7 +25,7 @@ import random
 import sys
 import time
 
-from _finetune import optimise, save_checkpoint, start_training
+from _finetune import export_weights, optimise, save_checkpoint, start_training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
@@ -95,16 +95,7 @@ def length_batches(lengths: list[int], size: int, rng: random.Random) -> list[li
 
 
 def export(state: dict, meta: dict) -> None:
-    import torch
-    from safetensors.torch import save_file
-
-    os.makedirs(OUT_DIR, exist_ok=True)
-    path = os.path.join(OUT_DIR, "model.safetensors")
-    save_file({k: v.to(torch.float16).contiguous() for k, v in state.items()}, path)
-    os.chmod(path, 0o644)
-    with open(os.path.join(OUT_DIR, "pronoun.json"), "w", encoding="utf-8") as f:
-        json.dump(meta, f, indent=1)
-    print(f"exported {OUT_DIR}")
+    export_weights(OUT_DIR, state, meta, "pronoun.json")
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from _finetune import optimise, save_checkpoint, start_training
+from _finetune import export_weights, optimise, save_checkpoint, start_training
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
@@ -103,15 +103,7 @@ def score_dev(tagger, docs, out_path: str) -> dict:
 
 
 def export(state: dict, meta: dict) -> None:
-    import torch
-    from safetensors.torch import save_file
-
-    os.makedirs(OUT_DIR, exist_ok=True)
-    save_file({k: v.to(torch.float16).contiguous() for k, v in state.items()}, os.path.join(OUT_DIR, "model.safetensors"))
-    os.chmod(os.path.join(OUT_DIR, "model.safetensors"), 0o644)
-    with open(os.path.join(OUT_DIR, "tagger.json"), "w", encoding="utf-8") as f:
-        json.dump(meta, f, indent=1)
-    print(f"exported {OUT_DIR}")
+    export_weights(OUT_DIR, state, meta, "tagger.json")
 
 
 def main() -> None:
