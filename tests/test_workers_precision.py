@@ -16,7 +16,9 @@ def test_worker_count(processes, reports, expected):
     assert worker_count(load_settings(processes=processes), reports) == want
 
 
-def test_precision_is_fp32_by_default_and_checked():
-    assert load_settings().precision == "fp32" and not uses_bf16("fp32") and uses_bf16("bf16")
+def test_precision_is_auto_by_default_and_checked(monkeypatch):
+    assert load_settings().precision == "auto" and not uses_bf16("fp32") and uses_bf16("bf16")
+    monkeypatch.setattr("newstrace.precision.native_bf16", lambda: False)
+    assert not uses_bf16("auto")  # a CPU without native bfloat16 keeps float32
     with pytest.raises(SettingError, match="NEWSTRACE_PRECISION"):
         uses_bf16("half")

@@ -14,7 +14,7 @@ SETTINGS_TABLE: list[tuple[str, object, str]] = [
     ("processes", 0, "worker processes for per-report extraction (0: one per core)"),
     ("user_gazetteer", None, "YAML file of extra places (name: {lat, lon, country})"),
     ("embedding_model", None, "path to a sentence-transformers model (default: the packaged MiniLM)"),
-    ("precision", "fp32", "model inference precision: fp32, bf16, or auto (bfloat16 where the CPU computes it natively, else float32)"),
+    ("precision", "auto", "model inference precision: auto (bfloat16 where the CPU computes it natively, else float32), fp32 or bf16"),
     ("engine", "local", "where the per-report stage runs: local (worker processes here) or dask (a Dask cluster)"),
     ("engine_address", None, "Dask scheduler to join (tcp://host:port); none: --engine dask starts a local cluster"),
     ("domain_pack", None, "folder of resource files that extend or replace the bundled lexicons, gazetteers and models (a domain pack)"),
@@ -32,7 +32,7 @@ class Settings:
     processes: int = 0
     user_gazetteer: str | None = None
     embedding_model: str | None = None
-    precision: str = "fp32"
+    precision: str = "auto"
     attribution: str = "hybrid"
     domain_pack: str | None = None
     engine: str = "local"
