@@ -31,7 +31,8 @@ def partition(data: dict) -> set[frozenset[str]]:
     return {frozenset(st[s] for s in c["statements"]) for c in data["claims"]}
 
 
-def test_two_runs_resolve_like_one(tmp_path):
+def two_batches(tmp_path) -> tuple:
+    """The example corpus as two folders: reports 01-03, then 04-07 (each with the metadata)."""
     first, second = tmp_path / "first", tmp_path / "second"
     for folder, names in ((first, ["01_", "02_", "03_"]), (second, ["04_", "05_", "06_", "07_"])):
         folder.mkdir()
@@ -39,6 +40,11 @@ def test_two_runs_resolve_like_one(tmp_path):
             if any(path.name.startswith(n) for n in names):
                 shutil.copy(path, folder / path.name)
         shutil.copy(EXAMPLES / "metadata.yaml", folder / "metadata.yaml")
+    return first, second
+
+
+def test_two_runs_resolve_like_one(tmp_path):
+    first, second = two_batches(tmp_path)
     one = ledger_after(str(tmp_path / "one.db"), first, second, tmp_path=tmp_path)
     both = ledger_after(str(tmp_path / "both.db"), EXAMPLES, tmp_path=tmp_path)
     assert partition(one) == partition(both)
@@ -84,3 +90,29 @@ def test_entity_keys_do_not_depend_on_the_hash_seed(tmp_path):
             seen.add(tuple(conn.execute("SELECT key, name FROM entities ORDER BY id")))
     assert len(seen) == 1
     assert len(next(iter(seen))) > 8  # the report names many states and bodies: the check means something
+
+
+def test_the_search_graph_saved_by_one_run_is_read_back_by_the_next(tmp_path, monkeypatch):
+    from newstrace.resolve import update, vector_index
+
+    monkeypatch.setattr(vector_index, "EXACT_LIMIT", 5)  # a graph from the sixth statement on
+    monkeypatch.setattr(update, "GRAPH_SAVE_MIN_ROWS", 1)
+    reused = []
+    restore = vector_index.VectorIndex.restore
+
+    def spy(self, ids, vecs, state=None):
+        rows = restore(self, ids, vecs, state)
+        reused.append(self.reused)
+        return rows
+
+    monkeypatch.setattr(vector_index.VectorIndex, "restore", spy)
+    first, second = two_batches(tmp_path)
+    db = str(tmp_path / "runs.db")
+    one = ledger_after(db, first, second, tmp_path=tmp_path)
+    assert reused == [True]  # the second run linked its statements into the first run's graph
+    with sqlite3.connect(db) as conn:  # saved again at the end of the second run, with every row
+        (rows,) = conn.execute("SELECT rows FROM search_graphs WHERE name = 'claims'").fetchone()
+        (vectors,) = conn.execute("SELECT count(*) FROM statements WHERE embedding IS NOT NULL").fetchone()
+    assert rows == vectors > 5
+    both = ledger_after(str(tmp_path / "both.db"), EXAMPLES, tmp_path=tmp_path)
+    assert partition(one) == partition(both)

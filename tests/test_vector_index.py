@@ -95,3 +95,50 @@ def test_recall_on_real_minilm_sentence_embeddings():
     real.add([str(i) for i in range(len(vecs))], vecs)
     assert real.approximate
     assert recall_at(real, vecs[::5], k=10) >= 0.75
+
+
+def _graph_index(x: np.ndarray, ids: list[str]) -> VectorIndex:
+    idx = VectorIndex(dim=x.shape[1], exact_limit=500)
+    idx.add(ids, x)
+    return idx
+
+
+def test_a_saved_graph_is_read_back_and_rows_added_since_are_linked_in():
+    x = unit_rows(1300)
+    ids = [f"r{i}" for i in range(1300)]
+    built = _graph_index(x[:1200], ids[:1200])
+    state = built.graph_state()
+    built.add(ids[1200:], x[1200:])  # the run that did not save again
+    order = list(range(1300))[::-1]  # the store reads rows back in its own order
+    again = VectorIndex(dim=32, exact_limit=500)
+    rows = again.restore([ids[k] for k in order], x[order], state)
+    assert again.reused and again.approximate and len(again) == 1300
+    assert [again.ids[r] for r in rows] == [ids[k] for k in order]
+    assert all(np.allclose(again.vector(r), x[k]) for r, k in zip(rows, order))
+    for q in x[::37]:  # the same links, the same rows added after them: the same answers
+        assert again.search(q, 10) == built.search(q, 10)
+
+
+@pytest.mark.parametrize("change", ["vector", "missing row", "garbage"])
+def test_a_saved_graph_that_no_longer_fits_is_rebuilt(change):
+    x = unit_rows(800)
+    ids = [f"r{i}" for i in range(800)]
+    state = _graph_index(x, ids).graph_state()
+    if change == "vector":  # a statement's vector is not what the graph was built on
+        x = x.copy()
+        x[5] = unit_rows(1, seed=9)[0]
+    elif change == "missing row":
+        x, ids = x[1:], ids[1:]
+    else:
+        state = b"not a saved graph"
+    again = VectorIndex(dim=32, exact_limit=500)
+    rows = again.restore(ids, x, state)
+    assert not again.reused and again.approximate and rows == list(range(len(ids)))
+    assert again.search(x[5], 1)[0][0] == ids[5]
+
+
+def test_no_graph_state_while_exact():
+    idx = VectorIndex(dim=32, exact_limit=500)
+    idx.add(["a", "b"], unit_rows(2))
+    assert idx.graph_state() is None
+    assert idx.restore(["c"], unit_rows(1, seed=3), None) == [2]

@@ -149,17 +149,17 @@ class ClaimClusterer:
         return [known[t] if t in known else fresh[t] for t in texts]
 
     def restore(self, items: Sequence[ClaimItem], vecs: np.ndarray, claim_ids: Sequence[str | None],
-                stances: Sequence[str | None] = ()) -> None:
+                stances: Sequence[str | None] = (), graph: bytes | None = None) -> None:
         """Rebuild the state from stored statements, their vectors, claim ids and stances toward
-        them (no re-encoding)."""
+        them (no re-encoding); `graph`, a saved `index_state`, spares rebuilding the search graph."""
         stances = list(stances) or [None] * len(items)
-        start = len(self._index)
-        if len(items):
-            self._index.add([it.id for it in items], np.asarray(vecs))  # one batch: the graph is built once
+        rows: list[int] = []
+        if len(items):  # one batch: the graph is built (or read back) once
+            rows = self._index.restore([it.id for it in items], np.asarray(vecs), graph)
         for i, (it, vec, cid, stance) in enumerate(zip(items, vecs, claim_ids, stances)):
             self._items[it.id] = it
             self._claim_of[it.id] = None
-            self._row[it.id] = start + i
+            self._row[it.id] = rows[i]
             if cid is None:
                 continue
             self._frames[it.id] = read_frame(it.statement.content)
@@ -168,6 +168,20 @@ class ClaimClusterer:
                 if cid[1:].isdigit():
                     self._next = max(self._next, int(cid[1:]) + 1)
             self._join(cid, it, vec, stance)
+
+    @property
+    def index_rows(self) -> int:
+        """Statements in the nearest-neighbour index."""
+        return len(self._index)
+
+    @property
+    def reused_graph(self) -> bool:
+        """Whether `restore` read the search graph back from a saved state instead of building it."""
+        return self._index.reused
+
+    def index_state(self) -> bytes | None:
+        """The search graph's saved form (`VectorIndex.graph_state`; None while it scans every row)."""
+        return self._index.graph_state()
 
     def vector_of(self, statement_id: str) -> np.ndarray | None:
         row = self._row.get(statement_id)

@@ -18,7 +18,8 @@ from ..settings import Settings
 from ..store.co_speakers import claims_co_spoken_by, repoint_co_speakers
 from ..store.pending import clear_pending
 from ..store.repository import doc_id, load_ledger
-from ..store.schema import ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, StatementRow, TimeRow
+from ..store.schema import (ClaimRow, DocumentRow, EntityRow, MentionRow, QuantityRow, SearchGraphRow, StatementRow,
+                            TimeRow, utcnow)
 from .claims import ClaimClusterer, ClaimItem
 from .entities import EntityResolver, ResolvedEntity
 from .figure_updates import BlockState, update_figures
@@ -26,6 +27,9 @@ from .status import analyse_claims
 
 
 _MAX_CHAIN = 8  # institution levels followed down from an entity whose parent changed
+GRAPH_NAME = "claims"  # the claim clusterer's search graph in the search_graphs table
+GRAPH_SAVE_MIN_ROWS = 200  # rows added since the saved graph before it is saved again ...
+GRAPH_SAVE_SHARE = 0.01  # ... or this share of the index, if more: a restore links in the rest one by one
 
 
 class Resolution:
@@ -38,6 +42,7 @@ class Resolution:
         self._clusterer: ClaimClusterer | None = None
         self.touched_claims: set[str] = set()
         self._figures: dict[str, BlockState] = {}  # block -> its stored figures, grouped (update_figures)
+        self._graph_rows = 0  # rows of the search graph saved in the store (0: none that fits)
 
     @classmethod
     def load(cls, db, settings: Settings) -> "Resolution":
@@ -62,7 +67,11 @@ class Resolution:
                 chains: dict[str, tuple[str, ...]] = {}  # the same speakers and entities recur: each chain once
                 items = [self._claim_item(st, st.published, ctx, chains) for st in rows]
                 vecs = np.stack([np.frombuffer(st.embedding, dtype=np.float32) for st in rows])
-                clusterer.restore(items, vecs, [st.claim_key for st in rows], [st.claim_stance for st in rows])
+                saved = session.get(SearchGraphRow, GRAPH_NAME)
+                clusterer.restore(items, vecs, [st.claim_key for st in rows], [st.claim_stance for st in rows],
+                                  graph=saved.state if saved is not None else None)
+                if clusterer.reused_graph:
+                    self._graph_rows = saved.rows
             self._clusterer = clusterer
         return self._clusterer
 
@@ -223,7 +232,9 @@ class Resolution:
 
     # ------------------------------------------------------------------ after the batch
     def finish(self, db) -> None:
-        """Claim status, origins, evidence and denials for the claims this run touched."""
+        """Claim status, origins, evidence and denials for the claims this run touched; and the
+        claim clusterer's search graph saved when it has grown enough since it last was."""
+        self.save_graph(db)
         if not self.touched_claims:
             return
         with db.session() as s:
@@ -241,6 +252,25 @@ class Resolution:
                 row.event_date = claim.event_date or row.event_date
             clear_pending(s, keys)  # with the analysis: a crash before this commit keeps the mark
         self.touched_claims.clear()
+
+    def save_graph(self, db) -> None:
+        """Save the clusterer's search graph if it has one and has grown by GRAPH_SAVE_MIN_ROWS rows
+        (or GRAPH_SAVE_SHARE of them) since the saved one: the next run's start-up reads it back."""
+        if self._clusterer is None:
+            return
+        rows = self._clusterer.index_rows
+        if rows - self._graph_rows < max(GRAPH_SAVE_MIN_ROWS, GRAPH_SAVE_SHARE * rows):
+            return
+        state = self._clusterer.index_state()
+        if state is None:
+            return
+        with db.session() as s:
+            saved = s.get(SearchGraphRow, GRAPH_NAME)
+            if saved is None:
+                s.add(SearchGraphRow(name=GRAPH_NAME, rows=rows, state=state))
+            else:
+                saved.rows, saved.state, saved.saved_at = rows, state, utcnow()
+        self._graph_rows = rows
 
 
 # what `_claim_item` and `_statement` read of a stored statement, with the restore's vector and claim

@@ -276,3 +276,15 @@ class DecisionRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     undone_by: Mapped[str | None] = mapped_column(Text)
+
+
+class SearchGraphRow(Base):
+    """A saved nearest-neighbour search graph (the claim clusterer's, by name), so that a fresh run
+    on a large store reads its links back instead of rebuilding them; derived data, rebuilt whenever
+    it no longer fits the stored vectors."""
+
+    __tablename__ = "search_graphs"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer)
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
