@@ -159,6 +159,7 @@ class _Builder:
         self.dependent = dependent_statements(ledger)
         self.copies = dependent_documents(ledger)
         self.refs = _Refs()
+        self._by_date: list[LedgerDocument] | None = None
         self.by_claim: dict[str, list[LedgerStatement]] = {}
         for st in ledger.statements:
             if st.claim:
@@ -452,12 +453,19 @@ class _Builder:
 
     def place_ref(self, e: LedgerEntity) -> Ref | None:
         names = sorted({e.name, *e.aliases}, key=lambda n: (-len(n), n))  # ties in a fixed order, not a set's
-        for d in sorted(self.ledger.documents, key=lambda d: (d.published or "9999", d.id)):
-            for name in names:
-                m = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", d.text)
+        patterns = [(name, re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")) for name in names]
+        for d in self.documents_by_date():
+            for name, pattern in patterns:
+                m = pattern.search(d.text) if name in d.text else None  # a substring test first: most reports lack it
                 if m:
                     return self.ref_at(d, m.start())
         return None
+
+    def documents_by_date(self) -> list[LedgerDocument]:
+        """The reports, earliest first (undated last), sorted once per brief."""
+        if self._by_date is None:
+            self._by_date = sorted(self.ledger.documents, key=lambda d: (d.published or "9999", d.id))
+        return self._by_date
 
     # ------------------------------------------------------------------ questions and changes
     def open_questions(self, claims: list[LedgerClaim], conflicts: list[LedgerFigureConflict]) -> list[dict[str, Any]]:
