@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, defer, load_only, selectinload
 
 from ..model import (DuplicateRelation, IngestProblem, Ledger, LedgerClaim, LedgerDecision, LedgerDocument,
                      LedgerEntity, LedgerQuantity, LedgerStatement, LedgerTime, Merge, OffsetMap,
@@ -126,7 +126,10 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
         claim_q = claim_q.where(ClaimRow.key.in_(select(StatementRow.claim_key).where(
             StatementRow.document_id.in_(sorted(doc_ids)), StatementRow.claim_key.is_not(None))))
     only = (lambda column, q: q.where(column.in_(sorted(doc_ids)))) if doc_ids is not None else (lambda column, q: q)
-    st_rows = session.scalars(only(StatementRow.document_id, select(StatementRow).order_by(StatementRow.id))).all()
+    # plain rows of the columns a view reads, not ORM objects: not the claim vectors (1.5 kB a
+    # statement) nor the reports' raw texts, offsets and sketches, most of what a brief read before
+    st_rows = session.execute(only(StatementRow.document_id, select(
+        *(getattr(StatementRow, c) for c in _LEDGER_STATEMENT_COLUMNS)).order_by(StatementRow.id))).all()
     ent_rows = (session.scalars(_entity_query().order_by(EntityRow.id)).all() if doc_ids is None
                 else _entities_for(session, st_rows))
     ent_id = {e.key: f"e{e.id}" for e in ent_rows}
@@ -136,7 +139,9 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
         LedgerDocument(id=doc_id(d.id), source=d.source, title=d.title, outlet=d.outlet, published=d.published,
                        published_from=d.published_from, text=d.clean_text, url=d.url, author=d.author,
                        removals=tuple(Removal(r.kind, r.start, r.end, r.text, r.reason) for r in d.removals))
-        for d in session.scalars(only(DocumentRow.id, select(DocumentRow).order_by(DocumentRow.id))))
+        for d in session.scalars(only(DocumentRow.id, select(DocumentRow).options(
+            load_only(*(getattr(DocumentRow, c) for c in _LEDGER_DOCUMENT_COLUMNS)),
+            selectinload(DocumentRow.removals)).order_by(DocumentRow.id))))
     entities = tuple(
         LedgerEntity(id=f"e{e.id}", name=e.name, type=e.type, aliases=tuple(e.aliases), lat=e.lat, lon=e.lon,
                      roles=tuple(e.roles), country=e.country, parent=ent_id.get(e.parent) if e.parent else None,
@@ -183,13 +188,20 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
                   figure_conflicts=conflicts, decisions=load_decisions(session) if whole else (), analysed=True)
 
 
+_LEDGER_STATEMENT_COLUMNS = ("id", "document_id", "sentence_text", "sentence_index", "speaker_key", "speaker_text",
+                             "cue", "stance", "content", "start", "end", "quote_type", "hedges", "cited_source",
+                             "claim_key", "claim_stance", "date", "spans", "co_speakers")
+_LEDGER_DOCUMENT_COLUMNS = ("id", "source", "title", "outlet", "published", "published_from", "clean_text", "url",
+                            "author")
+
+
 def _entity_query():
     """Entity rows without the resolver's bookkeeping (`state`: a country's list of every report
     naming it), which no view reads and which costs most to decode."""
     return select(EntityRow).options(defer(EntityRow.state))
 
 
-def _entities_for(session: Session, st_rows: Sequence[StatementRow]) -> list[EntityRow]:
+def _entities_for(session: Session, st_rows: Sequence[Any]) -> list[EntityRow]:
     """The entities a partial view's statements need, in id order: their speakers and joint parties,
     the institutions above them, and every country (a GPE with no parent), which origins are read
     against (`resolve/origins.country_index`).  A few queries, however large the store."""
