@@ -195,3 +195,21 @@ def test_unknown_format_rejected(ledger):
 def test_empty_ledger_renders():
     out = render_brief(Ledger(), "md")
     assert "No claims yet." in out and "No denials reported." in out
+
+
+def test_evidence_counts_are_read_from_the_analysis(ledger):
+    from newstrace.resolve.status import analyse_claims
+
+    analysed = analyse_claims(ledger)
+    cited = [c for c in analysed.claims if c.evidence]
+    assert cited and all([k for k, _n in c.evidence_reports] == list(c.evidence) for c in cited)
+    assert any(n >= 2 for c in cited for _k, n in c.evidence_reports)  # a kind described by several reports
+
+    def evidence(data):
+        return {v["id"]: v["evidence"] for _status, views in data["claims_by_status"] for v in views}
+
+    stored = evidence(build_brief(analysed))
+    assert all(stored[c.id] == list(c.evidence_reports) for c in cited)
+    # a store analysed before the counts were kept (migration 0008): the brief counts them itself, alike
+    older = replace(analysed, claims=tuple(replace(c, evidence_reports=()) for c in analysed.claims))
+    assert evidence(build_brief(older)) == stored

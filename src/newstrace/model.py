@@ -410,6 +410,8 @@ class LedgerClaim:
     deniers: tuple[str, ...] = ()  # entity ids
     first_reported: str | None = None
     event_date: str | None = None
+    # (kind, reports describing it) for each kind of `evidence`, in its order: what the brief prints
+    evidence_reports: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -259,16 +259,11 @@ class _Builder:
 
     def claim_view(self, c: LedgerClaim) -> dict[str, Any]:
         members = self.members(c)
-        evidence: dict[str, set[str]] = {}
         refs, seen_origins = [], set()
         for st in members:
             if st.id in self.dependent:
                 continue
             origin = self.origins[st.id]
-            official = is_government(origin, self.entities)
-            for kind in (statement_evidence(st, self.docs.get(st.document), official)
-                         if claim_stance(st) != "deny" else ()):
-                evidence.setdefault(kind, set()).add(st.document)
             if (origin, claim_stance(st)) not in seen_origins:
                 seen_origins.add((origin, claim_stance(st)))
                 refs.append(self.ref(st))
@@ -278,9 +273,23 @@ class _Builder:
                 "origins": [origin_label(o, self.entities) for o in c.origins],
                 "deniers": [origin_label(o, self.entities) for o in c.deniers],
                 "outlets": c.outlets, "reports": c.reports,
-                "evidence": [(k, len(evidence.get(k, ()))) for k in c.evidence],
+                "evidence": list(c.evidence_reports) or self.evidence_reports(c, members),
                 "first_reported": c.first_reported, "event_date": c.event_date, "refs": refs[:6],
                 "joint": joint[:4]}
+
+    def evidence_reports(self, c: LedgerClaim, members: list[LedgerStatement]) -> list[tuple[str, int]]:
+        """(kind, reports describing it) for a claim whose stored analysis predates these counts
+        (store migration 0008): read from its statements as the analysis does."""
+        if not c.evidence:
+            return []
+        evidence: dict[str, set[str]] = {}
+        for st in members:
+            if st.id in self.dependent or claim_stance(st) == "deny":
+                continue
+            official = is_government(self.origins[st.id], self.entities)
+            for kind in statement_evidence(st, self.docs.get(st.document), official):
+                evidence.setdefault(kind, set()).add(st.document)
+        return [(k, len(evidence.get(k, ()))) for k in c.evidence]
 
     def denials(self) -> list[dict[str, Any]]:
         out = []

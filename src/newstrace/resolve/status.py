@@ -103,6 +103,7 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
     repeated_docs: list[str] = []
     evidence: list[str] = []
     evidence_by_kind: dict[str, list[str]] = {}
+    evidence_docs: dict[str, set[str]] = {}  # kind -> the reports describing it
     cited: dict[str, list[str]] = {}  # independence key -> the statements behind it, as "d1 s2"
     asserted: dict[str, list[LedgerStatement]] = {}  # independence key -> its supporting statements
     for st in ordered:
@@ -133,6 +134,7 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
         official = any(is_government(o, entities) for o in parties)
         for kind in statement_evidence(st, docs.get(st.document), official):
             evidence.append(kind)
+            evidence_docs.setdefault(kind, set()).add(st.document)
             outlet = outlet_name(docs.get(st.document))
             evidence_by_kind.setdefault(kind, [])
             if outlet not in evidence_by_kind[kind]:
@@ -168,6 +170,7 @@ def _analyse_one(claim: LedgerClaim, statements: list[LedgerStatement], ctx: "_C
         outlets=len(outlets),
         reports=len(docs_all),
         evidence=order_evidence(evidence),
+        evidence_reports=tuple((k, len(evidence_docs[k])) for k in order_evidence(evidence)),
         deniers=tuple(deniers),
         first_reported=_first_date([docs[s.document].published for s in supporting if s.document in docs]),
         event_date=_event_date(supporting, ctx.times_by_statement),

@@ -248,6 +248,7 @@ class Resolution:
                 row.status, row.reasons, row.origins = claim.status, list(claim.reasons), list(claim.origins)
                 row.outlets, row.reports = claim.outlets, claim.reports
                 row.evidence, row.deniers = list(claim.evidence), list(claim.deniers)
+                row.evidence_reports = [list(pair) for pair in claim.evidence_reports]
                 row.first_reported = claim.first_reported or row.first_reported
                 row.event_date = claim.event_date or row.event_date
             clear_pending(s, keys)  # with the analysis: a crash before this commit keeps the mark

@@ -164,6 +164,7 @@ def load_ledger(session: Session, claim_keys: Iterable[str] | None = None,
         LedgerClaim(id=claim_id[c.key], summary=c.summary, statements=tuple(members.get(c.key, ())),
                     status=c.status, reasons=tuple(c.reasons), origins=tuple(c.origins), outlets=c.outlets,
                     reports=c.reports, evidence=tuple(c.evidence), deniers=tuple(c.deniers),
+                    evidence_reports=tuple((k, int(n)) for k, n in c.evidence_reports or ()),
                     first_reported=c.first_reported, event_date=c.event_date)
         for c in claim_rows if members.get(c.key))
     quantities = tuple(

@@ -131,6 +131,7 @@ class ClaimRow(Base):
     outlets: Mapped[int] = mapped_column(Integer, default=0)
     reports: Mapped[int] = mapped_column(Integer, default=0)
     evidence: Mapped[list] = mapped_column(JSON, default=list)
+    evidence_reports: Mapped[list | None] = mapped_column(JSON)  # [[kind, reports], ...]; None: not analysed since 0008
     deniers: Mapped[list] = mapped_column(JSON, default=list)
     first_reported: Mapped[str | None] = mapped_column(String(10))
     event_date: Mapped[str | None] = mapped_column(String(10))
