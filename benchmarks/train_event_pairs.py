@@ -4,8 +4,8 @@ usage: python benchmarks/train_event_pairs.py [--data ../shared/data/ecbplus] [-
                                               [--folds 5] [--seed 13] [--save]
 
 Mentions are the gold event mentions of the annotated sentences; pairs are every two mentions of
-one topic (the block benchmarks/ecbplus.py clusters in; whether the claim clusterer put their
-documents together is a feature), the label is whether gold puts them in one cluster.  Logistic
+one topic (the block benchmarks/ecbplus.py clusters in; whether their documents fall in one
+tf-idf document cluster, resolve/event_pairs.cluster_documents_by_names, is a feature), the label is whether gold puts them in one cluster.  Logistic
 regression (scikit-learn, L2) over the standardised base features and their pairwise products
 (`MODEL_FEATURES`).  The merge threshold of average-link clustering is chosen
 by cross-validation over train topics (topics split into --folds seeded folds; each fold clustered
@@ -24,11 +24,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ecbplus import (DEFAULT_CACHE, DEFAULT_DATA, ROOT, TRAIN, CachedEncoder, cluster_documents,  # noqa: E402
-                     conll, event_mentions, parse_topics)
+from ecbplus import (DEFAULT_CACHE, DEFAULT_DATA, ROOT, TRAIN, CachedEncoder, conll,  # noqa: E402
+                     document_name_tokens, event_mentions, parse_topics)
 
-from newstrace.resolve.event_pairs import (BASE_FEATURES, EventPairModel, cluster_event_mentions,  # noqa: E402
-                                           encode_mentions, expand_features, pair_features)
+from newstrace.resolve.event_pairs import (BASE_FEATURES, EventPairModel, cluster_documents_by_names,  # noqa: E402
+                                           cluster_event_mentions, encode_mentions, expand_features,
+                                           pair_features)
 
 MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + tuple(
     f"{a}*{b}" for k, a in enumerate(BASE_FEATURES) for b in BASE_FEATURES[k + 1:])
@@ -42,7 +43,7 @@ def topic_data(topics, data, cache, enc):
     out = {}
     for topic in topics:
         docs = parsed[topic]
-        blocks = cluster_documents(docs, enc)
+        blocks = cluster_documents_by_names(document_name_tokens(data, topic, docs))
         items = event_mentions(topic, docs, blocks)
         gold = {d.name: d.gold for d in docs}
         labels = [gold[m.doc].get(m.key[2], f"single:{m.doc}:{m.key[2]}") for m in items]

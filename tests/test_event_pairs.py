@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from newstrace.resolve.event_pairs import (BASE_FEATURES, EventMention, EventPairModel, MentionVectors,
-                                           average_link, cluster_event_mentions, encode_mentions,
-                                           expand_features, lemmas_close, load_event_pair_model,
+                                           average_link, cluster_documents_by_names, cluster_event_mentions,
+                                           encode_mentions, expand_features, lemmas_close, load_event_pair_model,
                                            pair_features)
 
 COL = {name: i for i, name in enumerate(BASE_FEATURES)}
@@ -121,3 +121,17 @@ def test_encode_mentions_encodes_each_distinct_text_once():
     assert vecs.trigger.shape == (3, 2) and vecs.document.shape == (3, 2)
     assert seen.count("quake") == 1
     assert np.allclose(vecs.trigger[0], vecs.trigger[1])
+
+
+def test_documents_cluster_by_their_rare_names():
+    # two reports of a quake in Ridgeford, two of one in Lowmere; "quake" and "tuesday" are in all four
+    docs = {
+        "r1": ["ridgeford", "ridgeford", "2031", "quake", "tuesday", "mayor", "okafor"],
+        "r2": ["ridgeford", "okafor", "2031", "quake", "tuesday"],
+        "l1": ["lowmere", "2029", "quake", "tuesday", "harbour"],
+        "l2": ["lowmere", "lowmere", "harbour", "2029", "quake", "tuesday"],
+    }
+    labels = cluster_documents_by_names(docs)
+    assert labels["r1"] == labels["r2"] != labels["l1"] == labels["l2"]
+    assert cluster_documents_by_names({}) == {}
+    assert len(set(cluster_documents_by_names({"a": [], "b": []}).values())) == 2  # no names: nothing shared
