@@ -66,7 +66,7 @@ def seeds_dev_gold() -> dict[str, float]:
         res = json.loads(_run([PY, os.path.join(SHARED, "eval", "score.py"), out,
                                os.path.join(SHARED, "eval", "gold", "dev.yaml"), "--json"]))
     return {"seeds.statements_f1": res["statements"]["f1"], "seeds.speaker_accuracy": res["speaker_accuracy"],
-            "seeds.stance_accuracy": res["stance_accuracy"]}
+            "seeds.stance_accuracy": res["stance_accuracy"], "seeds.claims_f1": res["claims_pairwise"]["f1"]}
 
 
 def script_check(name: str, cmd: list[str], pattern: str, scale: float = 1.0):
@@ -83,6 +83,7 @@ CHECKS = {
     "speakers": script_check("speakers.accuracy", ["benchmarks/speakers.py"], r"speaker accuracy ([\d.]+)"),
     "gap": script_check("gap_validation.f1", ["benchmarks/gap.py", os.path.join(SHARED, "data", "gap", "gap-validation.tsv")],
                         r"GAP overall F1 ([\d.]+)"),
+    "ecbplus": script_check("ecbplus_dev.conll_f1", ["benchmarks/ecbplus.py"], r"CoNLL F1 ([\d.]+)"),
     "sentences": script_check("sentences.accuracy", ["benchmarks/sentences.py"], r"sentence splitting accuracy ([\d.]+)"),
 }
 
