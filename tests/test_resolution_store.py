@@ -92,7 +92,7 @@ def test_entity_keys_do_not_depend_on_the_hash_seed(tmp_path):
     assert len(next(iter(seen))) > 8  # the report names many states and bodies: the check means something
 
 
-def test_the_search_graph_saved_by_one_run_is_read_back_by_the_next(tmp_path, monkeypatch):
+def test_the_search_graph_saved_by_one_run_is_read_back_by_the_next(tmp_path, monkeypatch, db_url):
     from newstrace.resolve import update, vector_index
 
     monkeypatch.setattr(vector_index, "EXACT_LIMIT", 5)  # a graph from the sixth statement on
@@ -107,12 +107,16 @@ def test_the_search_graph_saved_by_one_run_is_read_back_by_the_next(tmp_path, mo
 
     monkeypatch.setattr(vector_index.VectorIndex, "restore", spy)
     first, second = two_batches(tmp_path)
-    db = str(tmp_path / "runs.db")
-    one = ledger_after(db, first, second, tmp_path=tmp_path)
+    one = ledger_after(db_url, first, second, tmp_path=tmp_path)
     assert reused == [True]  # the second run linked its statements into the first run's graph
-    with sqlite3.connect(db) as conn:  # saved again at the end of the second run, with every row
-        (rows,) = conn.execute("SELECT rows FROM search_graphs WHERE name = 'claims'").fetchone()
-        (vectors,) = conn.execute("SELECT count(*) FROM statements WHERE embedding IS NOT NULL").fetchone()
+    from sqlalchemy import func, select
+
+    from newstrace.store.db import Database
+    from newstrace.store.schema import SearchGraphRow, StatementRow
+
+    with Database(db_url).session() as s:  # saved again at the end of the second run, with every row
+        rows = s.get(SearchGraphRow, "claims").rows
+        vectors = s.scalar(select(func.count()).select_from(StatementRow).where(StatementRow.embedding.is_not(None)))
     assert rows == vectors > 5
     both = ledger_after(str(tmp_path / "both.db"), EXAMPLES, tmp_path=tmp_path)
     assert partition(one) == partition(both)
