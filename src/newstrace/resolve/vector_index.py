@@ -9,7 +9,7 @@ The vectors are also kept in one growing matrix: the clusterer reads them back (
 benchmarks compare against exact search (`search_exact`).
 
 Building the graph is most of a fresh run's start-up on a large store (about 30 s of CPU for 100k
-rows), so its links can be saved (`graph_state`, a few bytes per row: the vectors themselves are
+rows), so its links can be saved (`graph_state`, about 140 bytes a row: the vectors themselves are
 stored with their statements) and reused by `restore` when the same rows come back with the same
 vectors; rows added since are linked in one by one.
 """
@@ -142,7 +142,7 @@ class VectorIndex:
         picks = [where.get(i) for i in saved_ids]
         if links != self._params[0] or len(saved_ids) <= self.exact_limit or None in picks:
             return False
-        mat = vecs[picks]
+        mat = vecs[picks]  # a new array (fancy indexing): the index owns it
         if probe.shape != (len(picks),) or not np.allclose(mat @ _probe(mat.shape[1]), probe, atol=1e-4):
             return False  # a statement's vector changed since the graph was saved
         import faiss
@@ -153,7 +153,7 @@ class VectorIndex:
         graph.hnsw.entry_point, graph.hnsw.max_level = entry_point, max_level
         faiss.downcast_index(graph.storage).add(mat)
         graph.ntotal = len(picks)
-        self._mat, self._n, self.ids, self._graph = mat.copy(), len(picks), saved_ids, graph
+        self._mat, self._n, self.ids, self._graph = mat, len(picks), saved_ids, graph
         self.reused = True
         return True
 
