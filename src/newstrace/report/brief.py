@@ -83,8 +83,16 @@ def escape_markdown(value: Any) -> Any:
     """A value as literal Markdown text: no HTML, links, emphasis or table cells break out of it."""
     if isinstance(value, Markup) or not isinstance(value, str):
         return value
-    text = re.sub(r"\s+", " ", value)  # a newline in a value could open a new block
-    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+    text = _SPACE_RUN.sub(" ", value)  # a newline in a value could open a new block
+    # most values need no escape: a search first, and a function (not a template) where one does
+    return _MD_SPECIAL.sub(_backslashed, text) if _MD_SPECIAL.search(text) else text
+
+
+def _backslashed(m: re.Match[str]) -> str:
+    return "\\" + m.group(0)
+
+
+_SPACE_RUN = re.compile(r"\s+")
 
 
 # Backslash-escaped punctuation is literal text in CommonMark (and in GFM tables, `\|`); `&` only
