@@ -257,6 +257,7 @@ def _refers_to(doc: LedgerDocument, q: LedgerQuantity, span: tuple[int, int],
     return None, "none", cumulative
 
 
+@lru_cache(maxsize=4096)  # asked for every figure of a group each time the group is decided again
 def period_of(date: str | None) -> str | None:
     """The period a figure's date is compared at: its month (YYYY-MM), or its year when that is all it gives."""
     if not date:
